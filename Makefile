@@ -1,0 +1,59 @@
+# tuijin — two commands for a new user: `make demo` and `make test`.
+SHELL := /bin/bash
+PORT ?= 8000
+HOST ?= 127.0.0.1
+VENV := .venv
+PY := $(VENV)/bin/python
+# Django 6 needs Python 3.12+: take the newest suitable interpreter on the machine (pyenv's included).
+PYTHON ?= $(shell for p in python3.13 python3.12 $$HOME/.pyenv/versions/3.13*/bin/python3 $$HOME/.pyenv/versions/3.12*/bin/python3 python3; do \
+	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null; then command -v $$p; break; fi; done)
+
+.PHONY: demo test bench install install-test serve messages vendor check clean-demo
+
+$(VENV)/.installed: pyproject.toml
+	@test -n "$(PYTHON)" || { echo "需要 Python 3.11 或更高版本 (Python 3.11+ is required)"; exit 1; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+## make demo: install, migrate ./var/tuijin.sqlite3, build the demo if empty, serve on http://$(HOST):$(PORT)
+demo: install
+	@mkdir -p var
+	TUIJIN_DEMO=1 $(PY) -m tuijin manage migrate --noinput -v 0
+	TUIJIN_DEMO=1 $(PY) -m tuijin demo --if-empty
+	@echo ""
+	@echo "  tuijin 演示系统: http://$(HOST):$(PORT)/"
+	@echo "  演示账号 (密码 tuijin2026):"
+	@echo "    admin    系统管理员,可见全部开发区"
+	@echo "    office   淮安经开区 党政办公室(考核办)"
+	@echo "    leader   淮安经开区 管委会主任(驾驶舱)"
+	@echo "    street   淮安经开区 钵池街道填报员(只见本单位)"
+	@echo ""
+	TUIJIN_DEMO=1 ALLOWED_HOSTS="$(HOST),localhost,127.0.0.1" $(PY) -m tuijin serve --host $(HOST) --port $(PORT) --no-migrate
+
+## make test: the whole suite; SQLite by default, PostgreSQL when DATABASE_URL is set
+test: install-test
+	$(PY) -m tuijin.core.i18n >/dev/null
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+## make bench: every benchmark under bench/, one table of figures
+bench: install-test
+	$(PY) bench/run.py
+
+## make messages: compile the translation files (.po → .mo)
+messages: install-test
+	$(PY) -m tuijin.core.i18n
+
+check: install
+	SECRET_KEY=check-only-$$(date +%s)-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx $(PY) -m tuijin manage check --deploy --fail-level WARNING
+
+clean-demo:
+	rm -f var/tuijin.sqlite3 var/tuijin.sqlite3-wal var/tuijin.sqlite3-shm

@@ -1,0 +1,3 @@
+from tuijin.cli import main
+
+raise SystemExit(main())

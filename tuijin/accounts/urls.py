@@ -1,0 +1,11 @@
+from django.urls import path
+
+from tuijin.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("login/", views.login_view, name="login"),
+    path("logout/", views.logout_view, name="logout"),
+    path("password/", views.password_change_view, name="password_change"),
+    path("login-log/", views.login_log_view, name="login_log"),
+]

@@ -1,0 +1,74 @@
+"""The `tuijin` command.
+
+    tuijin demo [--scale N] [--seed S]   build the demo data set into the configured database
+    tuijin serve [--port P] [--host H]   serve with gunicorn (migrates and collects static first)
+    tuijin manage ARGS...                any Django management command
+    tuijin assess ...                    score a data file with a scheme (no database needed)
+    tuijin <command> ARGS...             any other management command, e.g. import, export,
+                                         dispatch, bulletin
+"""
+from __future__ import annotations
+
+import os
+import sys
+
+
+def _django_main(argv: list[str]) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tuijin.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["tuijin", *argv])
+    return 0
+
+
+def serve(argv: list[str]) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="tuijin serve", description="Serve tuijin with gunicorn.")
+    parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    parser.add_argument("--port", default=os.environ.get("PORT", "8000"))
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "3")))
+    parser.add_argument("--no-migrate", action="store_true")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tuijin.settings")
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    if not args.no_migrate:
+        call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    from gunicorn.app.wsgiapp import run
+
+    sys.argv = [
+        "gunicorn", "tuijin.wsgi:application",
+        "--bind", f"{args.host}:{args.port}",
+        "--workers", str(args.workers),
+        "--threads", "4",
+        "--timeout", "300",
+        "--access-logfile", "-",
+    ]
+    print(f"tuijin: serving on http://{args.host}:{args.port}/", flush=True)
+    return run() or 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in {"-h", "--help", "help"}:
+        print(__doc__)
+        return 0
+    command, rest = argv[0], argv[1:]
+    if command == "serve":
+        return serve(rest)
+    if command == "manage":
+        return _django_main(rest)
+    if command == "assess":
+        # Works on a plain data file without a database or Django set-up.
+        from tuijin.engine.assessment.cli import main as assess_main
+
+        return assess_main(rest)
+    return _django_main(argv)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

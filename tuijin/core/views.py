@@ -1,0 +1,53 @@
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tuijin.core.models import ChangeLog
+from tuijin.org.middleware import SESSION_ZONE_KEY
+from tuijin.org.models import Zone
+
+
+def healthz(request):
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def home(request):
+    """Leaders land on the cockpit, everyone else on their work list."""
+    member = request.member
+    targets = ["dashboard:cockpit"] if member is not None and member.is_leader else []
+    targets += ["indicators:filing"] if member is not None and member.role == member.Role.STAFF else []
+    targets += ["dashboard:cockpit", "projects:list"]
+    for name in targets:
+        try:
+            return redirect(reverse(name))
+        except NoReverseMatch:
+            continue
+    return render(request, "core/home.html")
+
+
+@require_POST
+def zone_switch(request):
+    member = request.member
+    zone = Zone.objects.restrict(member).filter(pk=request.POST.get("zone")).first()
+    if zone is None:
+        raise PermissionDenied(_("You may not open that zone."))
+    request.session[SESSION_ZONE_KEY] = zone.pk
+    back = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = "/"
+    return redirect(back)
+
+
+def changelog_list(request):
+    """The zone's change history (office and admin)."""
+    member = request.member
+    if member is None or not member.is_office:
+        raise PermissionDenied(_("Only the office may read the whole change history."))
+    qs = ChangeLog.objects.select_related("content_type").filter(zone=request.zone)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "core/changelog_list.html", {"page": page})

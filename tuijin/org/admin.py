@@ -1,0 +1,21 @@
+from django.contrib import admin
+
+from tuijin.org.models import Member, Unit, Zone
+
+
+@admin.register(Zone)
+class ZoneAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "level", "province", "city")
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ("name", "zone", "kind", "group", "parent", "path")
+    list_filter = ("zone", "kind", "group")
+    readonly_fields = ("path",)
+
+
+@admin.register(Member)
+class MemberAdmin(admin.ModelAdmin):
+    list_display = ("user", "full_name", "zone", "unit", "role", "scope")
+    list_filter = ("zone", "role", "scope")

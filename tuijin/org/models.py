@@ -1,0 +1,154 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tuijin.core.models import ChangeLoggedModel, ZonedModel
+from tuijin.core.scope import ScopedQuerySet
+
+
+class ZoneQuerySet(ScopedQuerySet):
+    def restrict(self, member, action="view"):
+        if member is None or not member.is_active:
+            return self.none()
+        if action == "change" and not member.is_admin:
+            return self.none()
+        if member.scope == Member.Scope.ALL:
+            return self.all()
+        return self.filter(pk=member.zone_id)
+
+
+class Zone(ChangeLoggedModel):
+    """The tenant: a development zone (or a province/city bureau over many zones)."""
+
+    class Level(models.TextChoices):
+        NATIONAL = "national", _("national ETDZ")
+        PROVINCIAL = "provincial", _("provincial development zone")
+        PROVINCE = "province", _("province")
+        CITY = "city", _("city")
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    short_name = models.CharField(_("short name"), max_length=40, blank=True)
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices, default=Level.NATIONAL)
+    province = models.CharField(_("province"), max_length=20, blank=True)
+    city = models.CharField(_("city"), max_length=20, blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ZoneQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("zone")
+        verbose_name_plural = _("zones")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+
+class Unit(ZonedModel):
+    """A responsible unit (责任单位) in the zone's tree.
+
+    ``path`` is the chain of ids from the root ("/3/17/"), so a subtree is one
+    ``startswith`` query on SQLite and PostgreSQL alike.
+    """
+
+    class Kind(models.TextChoices):
+        OFFICE = "office", _("office")
+        DEPARTMENT = "department", _("department")
+        STREET = "street", _("street")
+        TOWN = "town", _("town")
+        PARK = "park", _("park")
+
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("parent unit")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    group = models.CharField(_("assessment group"), max_length=20, blank=True, help_text=_("e.g. A档, B档, 街道"))
+    sort_order = models.PositiveIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+    path = models.CharField(_("tree path"), max_length=255, blank=True, db_index=True, editable=False)
+
+    scope_unit_field = ""
+
+    class Meta:
+        ordering = ["zone", "sort_order", "id"]
+        constraints = [models.UniqueConstraint(fields=["zone", "name"], name="unit_unique_name_in_zone")]
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def depth(self) -> int:
+        return max(self.path.count("/") - 2, 0)
+
+
+
+class Member(ZonedModel):
+    """A user's place in a unit, with a role (what they may do) and a data scope (what they see)."""
+
+    class Role(models.TextChoices):
+        STAFF = "staff", _("unit staff")
+        OFFICE = "office", _("office")
+        LEADER = "leader", _("leader")
+        ADMIN = "admin", _("administrator")
+
+    class Scope(models.TextChoices):
+        UNIT = "unit", _("own unit")
+        SUBTREE = "subtree", _("unit and below")
+        ZONE = "zone", _("whole zone")
+        ALL = "all", _("all zones")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="member", verbose_name=_("user")
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="members", verbose_name=_("unit"))
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.STAFF)
+    scope = models.CharField(_("data scope"), max_length=16, choices=Scope.choices, default=Scope.UNIT)
+    full_name = models.CharField(_("full name"), max_length=50, blank=True)
+    title = models.CharField(_("job title"), max_length=50, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    must_change_password = models.BooleanField(_("must change password"), default=True)
+
+    class Meta:
+        ordering = ["zone", "unit__sort_order", "id"]
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+
+    def __str__(self) -> str:
+        return self.full_name or self.user.get_username()
+
+    @property
+    def is_active(self) -> bool:
+        return self.user.is_active
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == self.Role.ADMIN
+
+    @property
+    def is_office(self) -> bool:
+        """May set up the year, review, lock, dispatch and assess (office or admin)."""
+        return self.role in (self.Role.OFFICE, self.Role.ADMIN)
+
+    @property
+    def is_leader(self) -> bool:
+        return self.role == self.Role.LEADER
+
+    @property
+    def can_change(self) -> bool:
+        """Leaders read; everyone else writes within their scope."""
+        return self.role != self.Role.LEADER
+
+    @property
+    def sees_all_zones(self) -> bool:
+        return self.scope == self.Scope.ALL

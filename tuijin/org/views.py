@@ -1,0 +1,64 @@
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from tuijin.org import selectors, services
+from tuijin.org.models import Unit
+
+
+def unit_list(request):
+    units = selectors.unit_tree(member=request.member, zone=request.zone)
+    return render(request, "org/unit_list.html", {"units": units})
+
+
+class UnitForm(forms.Form):
+    name = forms.CharField(label=_l("name"), max_length=100)
+    kind = forms.ChoiceField(label=_l("kind"), choices=Unit.Kind.choices)
+    parent = forms.ModelChoiceField(label=_l("parent unit"), queryset=Unit.objects.none(), required=False)
+    group = forms.CharField(label=_l("assessment group"), max_length=20, required=False)
+    sort_order = forms.IntegerField(label=_l("order"), min_value=0, initial=0)
+
+    def __init__(self, *args, member=None, zone=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = selectors.unit_list(member=member, zone=zone)
+
+
+def _unit_or_404(request, pk) -> Unit:
+    unit = selectors.unit_list(member=request.member).filter(pk=pk).first()
+    if unit is None:
+        raise Http404(_("No such unit, or it is outside your data scope."))
+    return unit
+
+
+def unit_detail(request, pk):
+    unit = _unit_or_404(request, pk)
+    members = selectors.member_list(member=request.member).filter(unit=unit)
+    children = selectors.unit_list(member=request.member).filter(parent=unit)
+    form = None
+    if request.member.is_office:
+        form = UnitForm(request.POST or None, member=request.member, zone=unit.zone, initial={
+            "name": unit.name, "kind": unit.kind, "parent": unit.parent_id, "group": unit.group,
+            "sort_order": unit.sort_order})
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.unit_update(member=request.member, unit=unit, **form.cleaned_data)
+            except ValidationError as exc:
+                for field, errs in exc.message_dict.items():
+                    for e in errs:
+                        form.add_error(field if field in form.fields else None, e)
+            else:
+                messages.success(request, _("Unit saved."))
+                return redirect("org:unit_detail", pk=unit.pk)
+    elif request.method == "POST":
+        raise PermissionDenied(_("Only the office can change units."))
+    return render(request, "org/unit_detail.html",
+                  {"unit": unit, "members": members, "children": children, "form": form})
+
+
+def member_list(request):
+    members = selectors.member_list(member=request.member, zone=request.zone).order_by("unit__path", "id")
+    return render(request, "org/member_list.html", {"members": members})

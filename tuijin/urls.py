@@ -1,0 +1,33 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from tuijin.accounts.api import TokenView
+from tuijin.core import views as core_views
+from tuijin.core.api import build_router
+
+router = build_router()
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("zone/", core_views.zone_switch, name="zone_switch"),
+    path("changes/", core_views.changelog_list, name="changelog"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("tuijin.accounts.urls")),
+    path("org/", include("tuijin.org.urls")),
+    path("campaigns/", include("tuijin.campaigns.urls")),
+    path("projects/", include("tuijin.projects.urls")),
+    path("tickets/", include("tuijin.tickets.urls")),
+    path("indicators/", include("tuijin.indicators.urls")),
+    path("assessment/", include("tuijin.assessment.urls")),
+    path("bulletins/", include("tuijin.bulletins.urls")),
+    path("exchange/", include("tuijin.exchange.urls")),
+    path("dashboard/", include("tuijin.dashboard.urls")),
+    path("api/v1/auth/token", TokenView.as_view(), name="api_token"),
+    path("api/v1/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    path("api/v1/redoc/", SpectacularRedocView.as_view(url_name="api_schema"), name="api_redoc"),
+    path("api/v1/", include(router.urls)),
+    path("admin/", admin.site.urls),
+]
