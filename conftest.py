@@ -94,12 +94,12 @@ def artifacts_dir() -> Path:
 
 
 @pytest.fixture
-def browser_page(live_server, artifacts_dir):
+def browser_page(live_server, artifacts_dir, monkeypatch):
     """A Playwright page in Debian's headless chromium, pointed at the live server.
 
     Usage: ``page = browser_page; page.goto(live_server.url + "/")``.
     """
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
     from playwright.sync_api import sync_playwright
 
     executable = os.environ.get("TUIJIN_CHROMIUM", "/usr/bin/chromium")

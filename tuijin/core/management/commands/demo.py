@@ -63,7 +63,7 @@ class Command(BaseCommand):
         from tuijin.org.demo import build_scale_zone
         from tuijin.org.models import Zone
 
-        start = Zone.objects.filter(code__startswith="z").count() + 1
+        start = Zone.objects.filter(code__regex=r"^z[0-9]{3}$").count() + 1
         modules = [(app, m) for app, m in demo_modules() if app != "org" and hasattr(m, "build_scale")]
         for index in range(start, start + n):
             rng = random.Random(f"{seed}:scale:{index}")
