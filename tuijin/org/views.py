@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
+from tuijin.core.forms import StyledFormMixin
 from tuijin.org import selectors, services
 from tuijin.org.models import Unit
 
@@ -15,7 +16,7 @@ def unit_list(request):
     return render(request, "org/unit_list.html", {"units": units})
 
 
-class UnitForm(forms.Form):
+class UnitForm(StyledFormMixin, forms.Form):
     name = forms.CharField(label=_l("name"), max_length=100)
     kind = forms.ChoiceField(label=_l("kind"), choices=Unit.Kind.choices)
     parent = forms.ModelChoiceField(label=_l("parent unit"), queryset=Unit.objects.none(), required=False)
