@@ -8,12 +8,37 @@ from django.utils.translation import gettext_lazy as _l
 
 from tuijin.core.forms import StyledFormMixin
 from tuijin.org import selectors, services
-from tuijin.org.models import Unit
+from tuijin.org.models import Member, Unit
 
 
 def unit_list(request):
-    units = selectors.unit_tree(member=request.member, zone=request.zone)
-    return render(request, "org/unit_list.html", {"units": units})
+    member = request.member
+    form = None
+    if member.is_office:
+        form = UnitForm(request.POST or None, member=member, zone=request.zone)
+        if request.method == "POST" and form.is_valid():
+            try:
+                unit = services.unit_create(member=member, zone=request.zone, **form.cleaned_data)
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, _("Unit saved."))
+                return redirect("org:unit_detail", pk=unit.pk)
+    elif request.method == "POST":
+        raise PermissionDenied(_("Only the office can add units."))
+    units = selectors.unit_tree(member=member, zone=request.zone)
+    return render(request, "org/unit_list.html", {"units": units, "form": form})
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    """Put a service's validation errors on the form fields they name."""
+    if hasattr(exc, "error_dict"):
+        for field, errs in exc.message_dict.items():
+            for e in errs:
+                form.add_error(field if field in form.fields else None, e)
+    else:
+        for e in exc.messages:
+            form.add_error(None, e)
 
 
 class UnitForm(StyledFormMixin, forms.Form):
@@ -48,9 +73,7 @@ def unit_detail(request, pk):
             try:
                 services.unit_update(member=request.member, unit=unit, **form.cleaned_data)
             except ValidationError as exc:
-                for field, errs in exc.message_dict.items():
-                    for e in errs:
-                        form.add_error(field if field in form.fields else None, e)
+                _form_errors(form, exc)
             else:
                 messages.success(request, _("Unit saved."))
                 return redirect("org:unit_detail", pk=unit.pk)
@@ -60,6 +83,33 @@ def unit_detail(request, pk):
                   {"unit": unit, "members": members, "children": children, "form": form})
 
 
+class MemberForm(StyledFormMixin, forms.Form):
+    username = forms.CharField(label=_l("user name"), max_length=150)
+    full_name = forms.CharField(label=_l("full name"), max_length=50, required=False)
+    unit = forms.ModelChoiceField(label=_l("unit"), queryset=Unit.objects.none())
+    role = forms.ChoiceField(label=_l("role"), choices=Member.Role.choices)
+    scope = forms.ChoiceField(label=_l("data scope"), choices=Member.Scope.choices)
+    password = forms.CharField(label=_l("initial password"), widget=forms.PasswordInput)
+
+    def __init__(self, *args, member=None, zone=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = selectors.unit_list(member=member, zone=zone)
+
+
 def member_list(request):
-    members = selectors.member_list(member=request.member, zone=request.zone).order_by("unit__path", "id")
-    return render(request, "org/member_list.html", {"members": members})
+    member = request.member
+    form = None
+    if member.is_office:
+        form = MemberForm(request.POST or None, member=member, zone=request.zone)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.member_create(member=member, **form.cleaned_data)
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, _("Member added; they must change the initial password at first sign-in."))
+                return redirect("org:member_list")
+    elif request.method == "POST":
+        raise PermissionDenied(_("Only the office can add members."))
+    members = selectors.member_list(member=member, zone=request.zone).order_by("unit__path", "id")
+    return render(request, "org/member_list.html", {"members": members, "form": form})

@@ -90,3 +90,34 @@ class TestApi:
         assert api_for(world.office).get("/api/v1/schema/").status_code == 200
         html = client_for(world.office).get("/api/v1/docs/").content.decode()
         assert "swagger" in html.lower() and "cdn" not in html.lower()
+
+
+@pytest.mark.django_db
+class TestSetUpPages:
+    def test_office_adds_unit_and_member(self, world, client_for):
+        from tuijin.org.models import Member
+
+        c = client_for(world.office)
+        r = c.post("/org/units/", {"name": "徐杨街道", "kind": "street", "parent": world.office_unit.pk,
+                                   "group": "街道", "sort_order": 5})
+        assert r.status_code == 302
+        unit = Unit.objects.get(name="徐杨街道")
+        r = c.post("/org/members/", {"username": "xuyang", "full_name": "张三", "unit": unit.pk, "role": "staff",
+                                     "scope": "unit", "password": "Xuyang!2026pass"})
+        assert r.status_code == 302
+        m = Member.objects.get(user__username="xuyang")
+        assert m.must_change_password and m.zone == world.zone_a
+
+    def test_member_form_errors_in_chinese_and_nothing_stored(self, world, client_for):
+        from django.contrib.auth import get_user_model
+
+        c = client_for(world.office)
+        r = c.post("/org/members/", {"username": "weak", "unit": world.street1.pk, "role": "staff",
+                                     "scope": "unit", "password": "123"})
+        html = r.content.decode()
+        assert r.status_code == 200 and "密码" in html
+        assert not get_user_model().objects.filter(username="weak").exists()
+
+    def test_staff_cannot_add(self, world, client_for):
+        r = client_for(world.staff1).post("/org/units/", {"name": "x", "kind": "street", "sort_order": 0})
+        assert r.status_code == 403 and not Unit.objects.filter(name="x").exists()
