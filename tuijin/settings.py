@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "tuijin.accounts.middleware.SessionExpiryMiddleware",
     "tuijin.org.middleware.MemberMiddleware",
     "tuijin.accounts.middleware.LoginRequiredMiddleware",
+    "tuijin.core.middleware.OperationLogMiddleware",
 ]
 
 ROOT_URLCONF = "tuijin.urls"

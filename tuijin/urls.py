@@ -13,6 +13,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("zone/", core_views.zone_switch, name="zone_switch"),
     path("changes/", core_views.changelog_list, name="changelog"),
+    path("operations/", core_views.operation_list, name="operation_log"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("tuijin.accounts.urls")),
     path("org/", include("tuijin.org.urls")),

@@ -78,3 +78,39 @@ class ChangeLog(models.Model):
         before, after = self.before or {}, self.after or {}
         keys = list(dict.fromkeys([*before.keys(), *after.keys()]))
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+
+class OperationLog(models.Model):
+    """Every write and every download (import, export, approval…) with its outcome and duration.
+
+    Request bodies are never stored, so passwords and uploaded data stay out of the log.
+    """
+
+    time = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("user")
+    )
+    username = models.CharField(_("user name"), max_length=150, blank=True)
+    zone = models.ForeignKey(
+        "org.Zone", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("zone")
+    )
+    address = models.CharField(_("address"), max_length=64, blank=True)
+    method = models.CharField(_("method"), max_length=8)
+    path = models.CharField(_("path"), max_length=300)
+    module = models.CharField(_("module"), max_length=40, blank=True)
+    operation = models.CharField(_("operation"), max_length=80, blank=True)
+    status = models.PositiveSmallIntegerField(_("status"))
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"))
+    request_id = models.UUIDField(_("request id"), db_index=True)
+
+    class Meta:
+        ordering = ["-time", "-id"]
+        verbose_name = _("operation")
+        verbose_name_plural = _("operation log")
+
+    def __str__(self) -> str:
+        return f"{self.time:%Y-%m-%d %H:%M} {self.username} {self.method} {self.path} {self.status}"
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status < 400

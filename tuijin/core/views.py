@@ -7,7 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tuijin.core.models import ChangeLog
+from tuijin.core.models import ChangeLog, OperationLog
 from tuijin.org.middleware import SESSION_ZONE_KEY
 from tuijin.org.models import Zone
 
@@ -51,3 +51,12 @@ def changelog_list(request):
     qs = ChangeLog.objects.select_related("content_type").filter(zone=request.zone)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "core/changelog_list.html", {"page": page})
+
+
+def operation_list(request):
+    """The operation log (administrators): writes and downloads with their outcome."""
+    member = request.member
+    if member is None or not member.is_admin:
+        raise PermissionDenied(_("Only administrators may read the operation log."))
+    page = Paginator(OperationLog.objects.all(), 50).get_page(request.GET.get("page"))
+    return render(request, "core/operation_list.html", {"page": page})
