@@ -1,0 +1,121 @@
+"""Importers and exporters plug into the framework here; apps register them in their ``exchange.py``.
+
+    class TargetImporter(Importer):
+        name = "targets"; title = "年度目标"
+        def columns(self, zone): return [Column("年度", "year", "integer", required=True), …]
+        def apply(self, rows, *, zone, member): … upsert …; return ImportSummary(created=…, updated=…)
+
+    register(TargetImporter)
+
+``run_import`` reads, validates and applies in ONE transaction: any error, in a cell or found while
+applying (raise ``RowErrors``), and nothing is written.
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.db import transaction
+
+from tuijin.exchange.tabular import CellError, Column, FileProblem, ParseResult, Row, Table, parse_table, read_table
+
+_REGISTRY: dict[str, type[Importer]] = {}
+
+
+class RowErrors(Exception):
+    """Errors found while applying rows (unknown references, rule violations); rolls everything back."""
+
+    def __init__(self, errors: list[CellError]):
+        super().__init__("; ".join(str(e) for e in errors[:5]))
+        self.errors = errors
+
+
+@dataclass
+class ImportSummary:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    changes: list[dict] = field(default_factory=list)  # preview rows: {"row", "key", "action", "fields"}
+    warnings: list[str] = field(default_factory=list)
+
+    def text(self) -> str:
+        return f"新增 {self.created} 条,更新 {self.updated} 条,未变 {self.unchanged} 条"
+
+
+@dataclass
+class ImportOutcome:
+    ok: bool
+    summary: ImportSummary | None = None
+    errors: list[CellError] = field(default_factory=list)
+    message: str = ""
+    table: Table | None = None
+    applied: bool = False
+
+
+class Importer:
+    name = ""
+    title = ""
+    key: str | None = None  # field unique within one file
+    export_title = ""
+
+    def columns(self, zone) -> list[Column]:
+        raise NotImplementedError
+
+    def apply(self, rows: list[Row], *, zone, member) -> ImportSummary:
+        raise NotImplementedError
+
+    def template_lists(self, zone, member) -> dict[str, list[str]]:
+        """Drop-down options for lookup columns, e.g. {"unit": [unit names]}."""
+        return {}
+
+    def export_rows(self, *, zone, member, filters: dict) -> list[dict]:
+        raise NotImplementedError(f"{self.name} has no export")
+
+
+def register(cls: type[Importer]) -> type[Importer]:
+    _REGISTRY[cls.name] = cls
+    return cls
+
+
+def importers() -> dict[str, type[Importer]]:
+    if not getattr(importers, "_loaded", False):
+        for config in apps.get_app_configs():
+            if config.name.startswith("tuijin."):
+                try:
+                    importlib.import_module(f"{config.name}.exchange")
+                except ModuleNotFoundError as exc:
+                    if exc.name != f"{config.name}.exchange":
+                        raise
+        importers._loaded = True
+    return _REGISTRY
+
+
+def get_importer(name: str) -> Importer:
+    found = importers().get(name)
+    if found is None:
+        raise KeyError(f"未知的导入类型「{name}」,可用:{'、'.join(sorted(importers()))}")
+    return found()
+
+
+def run_import(importer: Importer, data: bytes, filename: str, *, zone, member, dry_run: bool = False) -> ImportOutcome:
+    """Read, check and apply a file; all-or-nothing. ``dry_run`` computes the preview and writes nothing."""
+    try:
+        table = read_table(data, filename)
+        result: ParseResult = parse_table(table, importer.columns(zone), key=importer.key)
+    except FileProblem as exc:
+        return ImportOutcome(ok=False, errors=exc.errors, message=exc.message)
+    if result.errors:
+        return ImportOutcome(ok=False, errors=result.errors, table=table,
+                             message=f"发现 {len(result.errors)} 处错误,未导入任何数据")
+    if not result.rows:
+        return ImportOutcome(ok=False, message=f"工作表「{table.sheet}」没有数据行", table=table)
+    try:
+        with transaction.atomic():
+            summary = importer.apply(result.rows, zone=zone, member=member)
+            if dry_run:
+                transaction.set_rollback(True)
+    except RowErrors as exc:
+        return ImportOutcome(ok=False, errors=exc.errors, table=table,
+                             message=f"发现 {len(exc.errors)} 处错误,未导入任何数据")
+    return ImportOutcome(ok=True, summary=summary, table=table, applied=not dry_run)

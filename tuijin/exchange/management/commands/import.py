@@ -1,0 +1,40 @@
+"""tuijin import <name> FILE --zone CODE [--dry-run]: all-or-nothing; errors as `第N行 列名: 原因` on stderr."""
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from tuijin.core.context import Actor, acting_as
+from tuijin.exchange.base import get_importer, importers, run_import
+from tuijin.org.models import Zone
+
+
+class Command(BaseCommand):
+    help = "Import a spreadsheet (.xlsx/.xls/.csv) into a zone: projects, targets, actuals…"
+
+    def add_arguments(self, parser):
+        parser.add_argument("name", help="what to import: " + ", ".join(sorted(importers())))
+        parser.add_argument("file")
+        parser.add_argument("--zone", required=True, help="zone code, e.g. huaian")
+        parser.add_argument("--dry-run", action="store_true", help="check and show what would change; write nothing")
+
+    def handle(self, *args, name, file, zone, dry_run, **options):
+        try:
+            importer = get_importer(name)
+        except KeyError as exc:
+            raise CommandError(str(exc)) from exc
+        zone_obj = Zone.objects.filter(code=zone).first()
+        if zone_obj is None:
+            raise CommandError(f"未知的开发区代码「{zone}」")
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"找不到文件「{file}」")
+        with acting_as(Actor(username="命令行", source="cli")):
+            outcome = run_import(importer, path.read_bytes(), path.name, zone=zone_obj, member=None, dry_run=dry_run)
+        if not outcome.ok:
+            for error in outcome.errors:
+                self.stderr.write(str(error))
+            raise CommandError(outcome.message or "导入失败,未写入任何数据")
+        prefix = "试导入(未写入):" if dry_run else "导入完成:"
+        self.stdout.write(prefix + outcome.summary.text())
+        for warning in outcome.summary.warnings:
+            self.stdout.write(f"提示: {warning}")
