@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from tuijin.accounts.api import TokenView
 from tuijin.core import views as core_views
 from tuijin.core.api import build_router
+from tuijin.indicators.api import DispatchView
 
 router = build_router()
 
@@ -29,6 +30,7 @@ urlpatterns = [
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
     path("api/v1/redoc/", SpectacularRedocView.as_view(url_name="api_schema"), name="api_redoc"),
+    path("api/v1/dispatch/", DispatchView.as_view(), name="api_dispatch"),
     path("api/v1/", include(router.urls)),
     path("admin/", admin.site.urls),
 ]

@@ -16,8 +16,10 @@ def to_decimal(value: Number | str | None) -> Decimal | None:
         return None
     if isinstance(value, Decimal):
         return value
-    if isinstance(value, float):
-        return Decimal(repr(value))
+    if isinstance(value, float):  # includes NumPy floats, whose repr() is not a plain number
+        return Decimal(repr(float(value)))
+    if hasattr(value, "dtype"):  # NumPy integers
+        return Decimal(int(value))
     try:
         return Decimal(str(value).strip())
     except InvalidOperation as exc:

@@ -23,6 +23,14 @@ from tuijin.exchange.tabular import CellError, Column, FileProblem, ParseResult,
 _REGISTRY: dict[str, type[Importer]] = {}
 
 
+class NeedsConfirmation(Exception):
+    """The file is valid but holds values a person must confirm (a falling year-to-date value, a 10,000× jump)."""
+
+    def __init__(self, warnings: list[str]):
+        super().__init__("; ".join(warnings[:5]))
+        self.warnings = warnings
+
+
 class RowErrors(Exception):
     """Errors found while applying rows (unknown references, rule violations); rolls everything back."""
 
@@ -51,6 +59,11 @@ class ImportOutcome:
     message: str = ""
     table: Table | None = None
     applied: bool = False
+    warnings: list[str] = field(default_factory=list)  # to confirm before the import is applied
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return bool(self.warnings) and not self.errors
 
 
 class Importer:
@@ -62,7 +75,8 @@ class Importer:
     def columns(self, zone) -> list[Column]:
         raise NotImplementedError
 
-    def apply(self, rows: list[Row], *, zone, member) -> ImportSummary:
+    def apply(self, rows: list[Row], *, zone, member, confirmed: bool = False) -> ImportSummary:
+        """Upsert the rows; raise RowErrors for problems, NeedsConfirmation for values to confirm."""
         raise NotImplementedError
 
     def template_lists(self, zone, member) -> dict[str, list[str]]:
@@ -98,24 +112,38 @@ def get_importer(name: str) -> Importer:
     return found()
 
 
-def run_import(importer: Importer, data: bytes, filename: str, *, zone, member, dry_run: bool = False) -> ImportOutcome:
-    """Read, check and apply a file; all-or-nothing. ``dry_run`` computes the preview and writes nothing."""
+def run_import(importer: Importer, data: bytes, filename: str, *, zone, member, dry_run: bool = False,
+               confirmed: bool = False) -> ImportOutcome:
+    """Read, check and apply a file; all-or-nothing. ``dry_run`` computes the preview and writes nothing;
+    values that need a person's confirmation stop the import unless ``confirmed``."""
     try:
         table = read_table(data, filename)
         result: ParseResult = parse_table(table, importer.columns(zone), key=importer.key)
     except FileProblem as exc:
         return ImportOutcome(ok=False, errors=exc.errors, message=exc.message)
     if result.errors:
-        return ImportOutcome(ok=False, errors=result.errors, table=table,
-                             message=f"发现 {len(result.errors)} 处错误,未导入任何数据")
+        errors = list(result.errors)
+        if result.rows:
+            # Check the rows that parsed against the database too, so every error comes at once.
+            try:
+                with transaction.atomic():
+                    importer.apply(result.rows, zone=zone, member=member, confirmed=True)
+                    transaction.set_rollback(True)
+            except RowErrors as exc:
+                errors += exc.errors
+        errors.sort(key=lambda e: e.row)
+        return ImportOutcome(ok=False, errors=errors, table=table, message=f"发现 {len(errors)} 处错误,未导入任何数据")
     if not result.rows:
         return ImportOutcome(ok=False, message=f"工作表「{table.sheet}」没有数据行", table=table)
     try:
         with transaction.atomic():
-            summary = importer.apply(result.rows, zone=zone, member=member)
+            summary = importer.apply(result.rows, zone=zone, member=member, confirmed=confirmed or dry_run)
             if dry_run:
                 transaction.set_rollback(True)
     except RowErrors as exc:
         return ImportOutcome(ok=False, errors=exc.errors, table=table,
                              message=f"发现 {len(exc.errors)} 处错误,未导入任何数据")
-    return ImportOutcome(ok=True, summary=summary, table=table, applied=not dry_run)
+    except NeedsConfirmation as exc:
+        return ImportOutcome(ok=False, warnings=exc.warnings, table=table,
+                             message=f"有 {len(exc.warnings)} 处数值需要确认,未导入任何数据")
+    return ImportOutcome(ok=True, summary=summary, table=table, applied=not dry_run, warnings=summary.warnings)

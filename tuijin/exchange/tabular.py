@@ -290,6 +290,7 @@ def parse_cell(column: Column, value):
         return text
     if kind in ("decimal", "integer"):
         d = parse_decimal(value)
+        value = text  # messages quote the cell as the person sees it (5, not 5.0)
         if kind == "integer" and d != d.to_integral_value():
             raise CellProblem(f"应为整数「{value}」")
         if column.min_value is not None and d < column.min_value:

@@ -76,7 +76,8 @@ def import_page(request, name):
     context = {"importer": importer, "name": name, "columns": importer.columns(zone)}
     if request.method == "POST" and request.POST.get("token"):
         meta, data = _load_upload(request, request.POST["token"])
-        outcome = run_import(importer, data, meta["filename"], zone=zone, member=member)
+        outcome = run_import(importer, data, meta["filename"], zone=zone, member=member,
+                             confirmed=request.POST.get("confirmed") == "1")
         if outcome.ok:
             messages.success(request, _("Imported: %(summary)s") % {"summary": outcome.summary.text()})
             return redirect(request.path)

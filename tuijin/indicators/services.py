@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from tuijin.core.context import current_actor
 from tuijin.core.scope import ensure_can_change
+from tuijin.engine.numbers import format_fixed
 from tuijin.indicators.models import Actual, DispatchRule, FilingPeriod, Indicator, PeriodEvent, Target
 
 W = Decimal(10000)
@@ -92,17 +93,21 @@ def check_value(*, indicator: Indicator, ytd: Decimal, previous: Decimal | None,
                 jump_factor: Decimal) -> list[str]:
     """Warnings a filer must confirm (display units): a fall in a year-to-date value, a 10,000× jump."""
     warnings = []
+
+    def fmt(x):
+        return format_fixed(x, indicator.decimals)
+
     if previous is not None and ytd < previous:
         warnings.append(_("The year-to-date value %(v)s is below last month's %(p)s (a refund?); confirm to keep "
-                          "it.") % {"v": ytd, "p": previous})
+                          "it.") % {"v": fmt(ytd), "p": fmt(previous)})
     for ref, label in ((previous, _("last month")), (last_year, _("the same period last year"))):
         if ref is not None and ref > 0 and ytd > 0:
             ratio = ytd / ref
             if ratio >= jump_factor or ratio <= 1 / jump_factor:
                 warnings.append(_("The value %(v)s is %(r)s times %(label)s (%(ref)s %(unit)s): was it entered in "
                                   "the wrong unit (万元 for 亿元)? Confirm to keep it.") % {
-                    "v": ytd, "r": f"{ratio:.0f}" if ratio >= 1 else f"1/{1 / ratio:.0f}", "label": label,
-                    "ref": ref, "unit": indicator.unit})
+                    "v": fmt(ytd), "r": f"{ratio:.0f}" if ratio >= 1 else f"1/{1 / ratio:.0f}", "label": label,
+                    "ref": fmt(ref), "unit": indicator.unit})
                 break
     return warnings
 
@@ -142,7 +147,7 @@ def actual_save(*, member, unit, indicator: Indicator, year: int, month: int, yt
         warnings = check_value(indicator=indicator, ytd=ytd, previous=indicator.to_display(prev),
                                last_year=last_year_ytd, jump_factor=rule.jump_factor if rule else Decimal(1000))
         if warnings:
-            raise ValidationError(warnings, code="confirm")
+            raise ValidationError([ValidationError(w, code="confirm") for w in warnings])
     values = {"ytd": indicator.to_stored(ytd), "note": note,
               "state": Actual.State.APPROVED if approved else Actual.State.DRAFT, "return_reason": ""}
     if last_year_ytd is not None:

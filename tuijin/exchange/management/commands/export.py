@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from tuijin.core.scope import SYSTEM
 from tuijin.exchange.base import get_importer, importers
 from tuijin.exchange.tabular import export_workbook
 from tuijin.org.models import Zone
@@ -26,7 +27,7 @@ class Command(BaseCommand):
         if zone_obj is None:
             raise CommandError(f"未知的开发区代码「{zone}」")
         filters = dict(f.split("=", 1) for f in filter)
-        rows = importer.export_rows(zone=zone_obj, member=None, filters=filters)
+        rows = importer.export_rows(zone=zone_obj, member=SYSTEM, filters=filters)
         Path(out).write_bytes(export_workbook(importer.columns(zone_obj), rows,
                                               title=importer.export_title or importer.title))
         self.stdout.write(f"已导出 {len(rows)} 行到 {out}")

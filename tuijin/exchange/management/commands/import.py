@@ -4,6 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from tuijin.core.context import Actor, acting_as
+from tuijin.core.scope import SYSTEM
 from tuijin.exchange.base import get_importer, importers, run_import
 from tuijin.org.models import Zone
 
@@ -16,8 +17,10 @@ class Command(BaseCommand):
         parser.add_argument("file")
         parser.add_argument("--zone", required=True, help="zone code, e.g. huaian")
         parser.add_argument("--dry-run", action="store_true", help="check and show what would change; write nothing")
+        parser.add_argument("--confirm", action="store_true",
+                            help="accept values that need confirmation (a falling year-to-date value, a 10,000× jump)")
 
-    def handle(self, *args, name, file, zone, dry_run, **options):
+    def handle(self, *args, name, file, zone, dry_run, confirm, **options):
         try:
             importer = get_importer(name)
         except KeyError as exc:
@@ -29,10 +32,15 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"找不到文件「{file}」")
         with acting_as(Actor(username="命令行", source="cli")):
-            outcome = run_import(importer, path.read_bytes(), path.name, zone=zone_obj, member=None, dry_run=dry_run)
+            outcome = run_import(importer, path.read_bytes(), path.name, zone=zone_obj, member=SYSTEM,
+                                 dry_run=dry_run, confirmed=confirm)
         if not outcome.ok:
             for error in outcome.errors:
                 self.stderr.write(str(error))
+            for warning in outcome.warnings:
+                self.stderr.write(f"需确认: {warning}")
+            if outcome.needs_confirmation:
+                raise CommandError(outcome.message + ";核实后加 --confirm 再导入")
             raise CommandError(outcome.message or "导入失败,未写入任何数据")
         prefix = "试导入(未写入):" if dry_run else "导入完成:"
         self.stdout.write(prefix + outcome.summary.text())

@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from tuijin.core.scope import SYSTEM
 from tuijin.exchange.base import get_importer
 from tuijin.exchange.tabular import template_workbook
 from tuijin.org.models import Zone
@@ -25,6 +26,6 @@ class Command(BaseCommand):
         if zone_obj is None:
             raise CommandError(f"未知的开发区代码「{zone}」")
         data = template_workbook(importer.columns(zone_obj), title=importer.title,
-                                 lists=importer.template_lists(zone_obj, None))
+                                 lists=importer.template_lists(zone_obj, SYSTEM))
         Path(out).write_bytes(data)
         self.stdout.write(f"模板已写入 {out}")

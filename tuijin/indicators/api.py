@@ -1,0 +1,118 @@
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from tuijin.core.api import ScopedModelViewSet, ScopedReadOnlyViewSet
+from tuijin.core.permissions import member_of
+from tuijin.indicators import selectors, services
+from tuijin.indicators.exports import dispatch_json
+from tuijin.indicators.models import Actual, Indicator, Target
+from tuijin.org.models import Unit, Zone
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    zone = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Indicator
+        fields = ["id", "zone", "code", "name", "unit", "scale", "higher_is_better", "decimals", "rollup", "is_main"]
+
+
+class IndicatorViewSet(ScopedReadOnlyViewSet):
+    """The indicator catalogue of the zones you see."""
+
+    queryset = Indicator.objects.select_related("zone")
+    serializer_class = IndicatorSerializer
+
+
+class TargetSerializer(serializers.ModelSerializer):
+    zone = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    indicator_code = serializers.CharField(source="indicator.code", read_only=True)
+    value_display = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Target
+        fields = ["id", "zone", "unit", "indicator", "indicator_code", "year", "value", "value_display"]
+
+    def get_value_display(self, obj) -> str:
+        return str(obj.indicator.to_display(obj.value))
+
+
+class TargetViewSet(ScopedReadOnlyViewSet):
+    """Annual targets (stored units in ``value``; the indicator's display unit in ``value_display``)."""
+
+    queryset = Target.objects.select_related("zone", "indicator")
+    serializer_class = TargetSerializer
+
+
+class ActualSerializer(serializers.ModelSerializer):
+    zone = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    indicator_code = serializers.CharField(source="indicator.code", read_only=True)
+    ytd_display = serializers.DecimalField(max_digits=18, decimal_places=4, write_only=True, required=True,
+                                           help_text="year to date in the indicator's display unit")
+    last_year_ytd_display = serializers.DecimalField(max_digits=18, decimal_places=4, write_only=True,
+                                                     required=False, allow_null=True)
+    confirmed = serializers.BooleanField(write_only=True, required=False, default=False)
+
+    class Meta:
+        model = Actual
+        fields = ["id", "zone", "unit", "indicator", "indicator_code", "year", "month", "ytd", "last_year_ytd",
+                  "state", "return_reason", "ytd_display", "last_year_ytd_display", "confirmed"]
+        read_only_fields = ["ytd", "last_year_ytd", "state", "return_reason"]
+        validators: list = []
+
+
+class ActualViewSet(ScopedModelViewSet):
+    """Filed year-to-date figures with their filing state; POST files (or corrects) a draft."""
+
+    queryset = Actual.objects.select_related("zone", "indicator", "unit")
+    serializer_class = ActualSerializer
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        p = self.request.query_params
+        for key in ("year", "month"):
+            if p.get(key):
+                qs = qs.filter(**{key: p[key]})
+        return qs
+
+    def perform_create(self, serializer):
+        d = serializer.validated_data
+        member = self.request.member
+        unit = Unit.objects.restrict(member, "change").filter(pk=d["unit"].pk).first()
+        if unit is None:
+            raise NotFound(_("No such unit, or it is outside your data scope."))
+        serializer.instance = services.actual_save(
+            member=member, unit=unit, indicator=d["indicator"], year=d["year"], month=d["month"],
+            ytd=d["ytd_display"], last_year_ytd=d.get("last_year_ytd_display"), confirmed=d.get("confirmed", False))
+
+
+class DispatchView(APIView):
+    """The dispatch table of a zone and month, as `tuijin dispatch --format json` gives it."""
+
+    @extend_schema(parameters=[OpenApiParameter("zone", str, required=True),
+                               OpenApiParameter("period", str, required=True, description="YYYY-MM")],
+                   responses={200: dict})
+    def get(self, request):
+        member = member_of(request)
+        zone = Zone.objects.restrict(member).filter(code=request.query_params.get("zone", "")).first()
+        if zone is None:
+            raise NotFound(_("No such zone, or it is outside your data scope."))
+        try:
+            year, month = (int(x) for x in request.query_params.get("period", "").split("-"))
+            if not 1 <= month <= 12:
+                raise ValueError
+        except ValueError as exc:
+            raise ValidationError({"period": _("Write the period as YYYY-MM, e.g. 2023-06.")}) from exc
+        rows = selectors.dispatch_table(member=member, zone=zone, year=year, month=month)
+        return Response(dispatch_json(rows, zone=zone, year=year, month=month))
+
+
+def register(router):
+    router.register("indicators", IndicatorViewSet, basename="indicator")
+    router.register("targets", TargetViewSet, basename="target")
+    router.register("actuals", ActualViewSet, basename="actual")
