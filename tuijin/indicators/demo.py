@@ -81,7 +81,7 @@ def build_zone_figures(zone, rng: random.Random, *, june_totals: dict[str, list[
     indicators = {i.code: i for i in catalogue_install(zone=zone)}
     units = list(Unit.objects.filter(zone=zone, kind__in=FILING_KINDS).order_by("sort_order"))
     weights = {u.pk: rng.uniform(0.6, 1.6) for u in units}
-    actuals, series_by_year = [], {}
+    actuals, series_by_year, parts_by = [], {}, {}
     for code, per_year in june_totals.items():
         ind = indicators[code]
         integer = ind.unit == "个"
@@ -92,9 +92,8 @@ def build_zone_figures(zone, rng: random.Random, *, june_totals: dict[str, list[
             unit_w = [weights[u.pk] * rng.uniform(0.9, 1.1) for u in units]
             for m in range(1, last_months + 1):
                 parts = split(series[m - 1], unit_w, integer)
-                prev_parts = None
-                if (code, year - 1) in series_by_year:
-                    prev_parts = split(series_by_year[(code, year - 1)][m - 1], unit_w, integer)
+                parts_by[(code, year, m)] = parts
+                prev_parts = parts_by.get((code, year - 1, m))  # what each unit filed a year earlier
                 for k, (u, v) in enumerate(zip(units, parts)):
                     actuals.append(Actual(zone=zone, unit=u, indicator=ind, year=year, month=m, ytd=v,
                                           last_year_ytd=prev_parts[k] if prev_parts else None,

@@ -24,3 +24,9 @@ def test_every_translation_file_is_compiled():
     for po in files:
         mo = po.with_suffix(".mo")
         assert mo.exists(), f"{mo} missing: run make messages"
+
+
+@pytest.mark.django_db
+def test_browser_language_does_not_switch_to_english(world, client):
+    html = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "登录" in html
