@@ -1,2 +1,6 @@
+from django.urls import path
+
+from tuijin.campaigns import views
+
 app_name = "campaigns"
-urlpatterns: list = []
+urlpatterns = [path("", views.index, name="index")]

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from tuijin.core.context import current_actor
 
@@ -26,6 +27,8 @@ def _json_value(value):
         return str(value)
     if isinstance(value, (bytes, memoryview)):
         return None
+    if isinstance(value, FieldFile):
+        return value.name or None
     return value
 
 

@@ -1,1 +1,202 @@
-from django.db import models  # noqa: F401
+from decimal import Decimal
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tuijin.core.models import ZonedModel
+
+# Lifecycle stages in order: (code, 中文, planned field, actual field)
+STAGES = [
+    ("signed", "签约"), ("registered", "注册"), ("land", "供地"), ("started", "开工"),
+    ("completed", "竣工"), ("production", "投产"), ("capacity", "达产"),
+]
+STAGE_CODES = [s for s, _ in STAGES]
+STAGE_NAMES = dict(STAGES)
+
+
+class Project(ZonedModel):
+    """A key project of the ledger (项目台账): content, schedule and a responsible unit and person."""
+
+    class Category(models.TextChoices):
+        INDUSTRY = "industry", "产业项目"
+        INFRASTRUCTURE = "infrastructure", "基础设施项目"
+        SOCIAL = "social", "社会民生项目"
+        SERVICE = "service", "现代服务业项目"
+        LEAD = "lead", "招商线索"
+
+    class Stage(models.TextChoices):
+        PLANNED = "planned", "谋划"
+        SIGNED = "signed", "签约"
+        REGISTERED = "registered", "注册"
+        LAND = "land", "供地"
+        STARTED = "started", "开工"
+        COMPLETED = "completed", "竣工"
+        PRODUCTION = "production", "投产"
+        CAPACITY = "capacity", "达产"
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("active")
+        SUSPENDED = "suspended", _("suspended")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    campaign = models.ForeignKey("campaigns.Campaign", null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="projects", verbose_name=_("campaign"))
+    code = models.CharField(_("project code"), max_length=40)
+    name = models.CharField(_("name"), max_length=200)
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices)
+    is_foreign = models.BooleanField(_("foreign-funded"), default=False)
+    industry = models.CharField(_("industry"), max_length=60, blank=True)
+    investor = models.CharField(_("investor"), max_length=200, blank=True)
+    planned_investment = models.DecimalField(_("planned total investment (万元)"), max_digits=16, decimal_places=2,
+                                             default=Decimal(0))
+    year_planned_investment = models.DecimalField(_("planned investment this year (万元)"), max_digits=16,
+                                                  decimal_places=2, default=Decimal(0))
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="projects",
+                             verbose_name=_("responsible unit"))
+    sponsor = models.CharField(_("sponsor leader"), max_length=50, blank=True)
+    owner = models.CharField(_("owner"), max_length=50, blank=True)
+    stage = models.CharField(_("current stage"), max_length=12, choices=Stage.choices, default=Stage.PLANNED)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    status_reason = models.CharField(_("reason"), max_length=200, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    above_scale = models.BooleanField(_("above scale (规上)"), default=False)
+    tax_contribution = models.DecimalField(_("tax contribution (万元)"), max_digits=14, decimal_places=2,
+                                           default=Decimal(0))
+    note = models.TextField(_("note"), blank=True)
+    signed_planned = models.DateField(_("planned signing"), null=True, blank=True)
+    signed_actual = models.DateField(_("signed"), null=True, blank=True)
+    registered_planned = models.DateField(_("planned registration"), null=True, blank=True)
+    registered_actual = models.DateField(_("registered"), null=True, blank=True)
+    land_planned = models.DateField(_("planned land supply"), null=True, blank=True)
+    land_actual = models.DateField(_("land supplied"), null=True, blank=True)
+    started_planned = models.DateField(_("planned start"), null=True, blank=True)
+    started_actual = models.DateField(_("started"), null=True, blank=True)
+    completed_planned = models.DateField(_("planned completion"), null=True, blank=True)
+    completed_actual = models.DateField(_("completed"), null=True, blank=True)
+    production_planned = models.DateField(_("planned production"), null=True, blank=True)
+    production_actual = models.DateField(_("in production"), null=True, blank=True)
+    capacity_planned = models.DateField(_("planned full capacity"), null=True, blank=True)
+    capacity_actual = models.DateField(_("at capacity"), null=True, blank=True)
+    last_progress = models.DateField(_("last progress filed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["zone", "code"]
+        constraints = [models.UniqueConstraint(fields=["zone", "code"], name="project_code_unique_in_zone")]
+        indexes = [models.Index(fields=["zone", "unit"]), models.Index(fields=["zone", "stage"]),
+                   models.Index(fields=["zone", "category"])]
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def stage_dates(self) -> list[tuple[str, str, object, object]]:
+        return [(code, name, getattr(self, f"{code}_planned"), getattr(self, f"{code}_actual")) for code, name in STAGES]
+
+
+class NodePlanTemplate(ZonedModel):
+    """A zone's node plan for a category of project (e.g. 11 nodes for a project under construction)."""
+
+    name = models.CharField(_("name"), max_length=100)
+    category = models.CharField(_("category"), max_length=16, choices=Project.Category.choices)
+
+    scope_unit_field = None
+
+    class Meta:
+        verbose_name = _("node plan template")
+        verbose_name_plural = _("node plan templates")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TemplateNode(ZonedModel):
+    """A node of a template; it starts when ``after`` ends (series), or at the project start when ``after`` is
+    empty. Nodes sharing the same ``after`` run in parallel."""
+
+    template = models.ForeignKey(NodePlanTemplate, on_delete=models.CASCADE, related_name="nodes",
+                                 verbose_name=_("template"))
+    seq = models.PositiveSmallIntegerField(_("no."))
+    name = models.CharField(_("name"), max_length=60)
+    duration_days = models.PositiveIntegerField(_("planned duration (days)"))
+    after = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                              verbose_name=_("after"))
+
+    scope_unit_field = None
+
+    class Meta:
+        ordering = ["template", "seq"]
+        verbose_name = _("template node")
+        verbose_name_plural = _("template nodes")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProjectNode(ZonedModel):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="nodes", verbose_name=_("project"))
+    seq = models.PositiveSmallIntegerField(_("no."))
+    name = models.CharField(_("name"), max_length=60)
+    planned_start = models.DateField(_("planned start"), null=True, blank=True)
+    planned_date = models.DateField(_("planned finish"), null=True, blank=True)
+    actual_date = models.DateField(_("finished"), null=True, blank=True)
+
+    scope_unit_field = "project__unit"
+
+    class Meta:
+        ordering = ["project", "seq"]
+        verbose_name = _("project node")
+        verbose_name_plural = _("project nodes")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProjectProgress(ZonedModel):
+    """Monthly progress filing of a project, with the same filing/review/lock rules as the indicators."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted")
+        APPROVED = "approved", _("approved")
+        RETURNED = "returned", _("returned")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="progress",
+                                verbose_name=_("project"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"))
+    invested_month = models.DecimalField(_("invested this month (万元)"), max_digits=14, decimal_places=2,
+                                         default=Decimal(0))
+    invested_ytd = models.DecimalField(_("invested this year (万元)"), max_digits=16, decimal_places=2,
+                                       default=Decimal(0))
+    physical_progress = models.TextField(_("physical progress"), blank=True)
+    problems = models.TextField(_("problems"), blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
+    return_reason = models.CharField(_("reason returned"), max_length=200, blank=True)
+    filed_on = models.DateField(_("filed on"))
+
+    scope_unit_field = "project__unit"
+
+    class Meta:
+        ordering = ["project", "-year", "-month"]
+        constraints = [models.UniqueConstraint(fields=["project", "year", "month"], name="progress_unique")]
+        verbose_name = _("project progress")
+        verbose_name_plural = _("project progress")
+
+    def __str__(self) -> str:
+        return f"{self.project.code} {self.year}年{self.month}月"
+
+
+class LagRuleSetting(ZonedModel):
+    """A zone's thresholds for lag warnings."""
+
+    due_soon_days = models.PositiveIntegerField(_("yellow when due within (days)"), default=15)
+    stale_days = models.PositiveIntegerField(_("red when no progress filed for (days)"), default=45)
+
+    scope_unit_field = None
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["zone"], name="lag_rule_one_per_zone")]
+        verbose_name = _("lag rule")
+        verbose_name_plural = _("lag rules")

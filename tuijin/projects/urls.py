@@ -1,2 +1,12 @@
+from django.urls import path
+
+from tuijin.projects import views
+
 app_name = "projects"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.ledger, name="list"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("battle-map/", views.battle_map, name="battle_map"),
+    path("performance/", views.performance_view, name="performance"),
+    path("lagging/", views.lagging, name="lagging"),
+]

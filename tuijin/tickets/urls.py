@@ -1,2 +1,11 @@
+from django.urls import path
+
+from tuijin.tickets import views
+
 app_name = "tickets"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("new/", views.new, name="new"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("attachments/<int:pk>/", views.attachment, name="attachment"),
+]

@@ -1,0 +1,205 @@
+"""Demo projects: Jimo's 2021 项目落地年 (13 key industrial + 20 infrastructure projects), Huai'an's 2023 new
+signed projects (49 of ≥1亿元 with 280.63亿元 planned in total, 10 of them foreign-funded with 57.7亿元), and a
+plausible ledger for the other zones, with node plans, monthly progress, lagging projects."""
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from tuijin.campaigns.models import Campaign
+from tuijin.org.models import Unit
+from tuijin.projects.models import NodePlanTemplate, Project, ProjectNode, ProjectProgress, TemplateNode
+from tuijin.projects.services import current_stage, plan_nodes
+
+D = dt.date
+INDUSTRIES = ["新一代信息技术", "高端装备制造", "新能源汽车零部件", "生物医药", "新材料", "食品加工", "现代物流", "智能家电"]
+INVESTORS = ["华瑞", "中科", "恒信", "海川", "博远", "新宇", "鼎盛", "天合", "立讯", "盛达", "德昌", "凯澜"]
+FOREIGN = ["日本", "韩国", "德国", "新加坡", "中国香港", "中国台湾", "美国", "瑞士"]
+INFRA = ["道路改造工程", "污水管网工程", "学校新建工程", "人才公寓", "河道整治工程", "公园提升工程", "安置房项目",
+         "邻里中心", "变电站配套工程", "智慧停车场"]
+SPONSORS = ["徐子佳", "刘爱国", "刘晓松", "朱峰", "葛玉海"]
+LAST_FILED = D(2026, 10, 25)
+
+
+def split_amounts(total: int, n: int, rng: random.Random, minimum: int = 10000) -> list[Decimal]:
+    """``n`` amounts in 万元, each ≥ ``minimum``, summing exactly to ``total``."""
+    spare = total - n * minimum
+    weights = [rng.uniform(0.3, 3.0) for _ in range(n)]
+    s = sum(weights)
+    parts = [int(spare * w / s) // 100 * 100 for w in weights]
+    parts[-1] += spare - sum(parts)
+    return [Decimal(minimum + p) for p in parts]
+
+
+def make_project(zone, rng, *, code, name, category, unit, amount, signed, campaign=None, is_foreign=False,
+                 investor="", industry="", today=LAST_FILED, lag=False, coords=None) -> Project:
+    """A project signed on ``signed`` with a plausible schedule; actual dates up to ``today`` (some late if ``lag``)."""
+    p = Project(zone=zone, code=code, name=name, category=category, unit=unit, planned_investment=amount,
+                year_planned_investment=(amount * Decimal(str(rng.uniform(0.2, 0.45)))).quantize(Decimal(1)),
+                is_foreign=is_foreign, investor=investor, industry=industry, campaign=campaign,
+                sponsor=rng.choice(SPONSORS), owner=rng.choice(["王磊", "张敏", "李强", "赵静", "陈晨", "孙悦"]),
+                signed_planned=signed, signed_actual=signed)
+    schedule = [("registered", 20), ("land", 60), ("started", 110), ("completed", 520), ("production", 600),
+                ("capacity", 900)]
+    slip = rng.choice([0] * 8 + [10, 25]) if not lag else 0
+    for code_, days in schedule:
+        planned = signed + dt.timedelta(days=days + rng.randint(-10, 20))
+        setattr(p, f"{code_}_planned", planned)
+        actual = planned + dt.timedelta(days=slip)
+        if lag and code_ in ("started", "completed", "production"):
+            actual = None if planned < today else planned
+        if actual is not None and actual <= today and (getattr(p, "_stopped", False) is False):
+            setattr(p, f"{code_}_actual", actual)
+        else:
+            p._stopped = True  # later stages cannot happen before this one
+    p.stage = current_stage({f"{s}_actual": getattr(p, f"{s}_actual") for s, _d in schedule + [("signed", 0)]})
+    if p.production_actual is not None:
+        p.above_scale = rng.random() < 0.6
+        p.tax_contribution = (amount * Decimal(str(rng.uniform(0.01, 0.05)))).quantize(Decimal(1))
+    if coords:
+        p.longitude, p.latitude = (Decimal(str(round(coords[0] + rng.uniform(-0.05, 0.05), 6))),
+                                   Decimal(str(round(coords[1] + rng.uniform(-0.04, 0.04), 6))))
+    p.last_progress = LAST_FILED if rng.random() > 0.05 else D(2026, 8, 20)
+    return p
+
+
+def progress_for(projects: list[Project], rng: random.Random, until: dt.date = LAST_FILED) -> list[ProjectProgress]:
+    rows = []
+    for p in projects:
+        if p.started_actual is None:
+            continue
+        y, m = p.started_actual.year, p.started_actual.month
+        ytd, year = Decimal(0), y
+        while D(y, m, 1) <= until:
+            if y != year:
+                ytd, year = Decimal(0), y
+            month_amount = (p.planned_investment / 30 * Decimal(str(rng.uniform(0.5, 1.5)))).quantize(Decimal(1))
+            ytd += month_amount
+            done = p.completed_actual is not None and D(y, m, 1) > p.completed_actual
+            rows.append(ProjectProgress(
+                zone=p.zone, project=p, year=y, month=m, invested_month=Decimal(0) if done else month_amount,
+                invested_ytd=ytd, state=ProjectProgress.State.APPROVED, filed_on=min(D(y, m, 25), until),
+                physical_progress="已竣工投产" if done else rng.choice(["主体结构施工", "钢结构安装", "设备进场调试",
+                                                                   "厂房封顶", "基础施工", "室外配套施工"]),
+                problems=""))
+            m += 1
+            if m > 12:
+                y, m = y + 1, 1
+    return rows
+
+
+def node_templates(zone) -> dict[str, NodePlanTemplate]:
+    out = {}
+    specs = {
+        "在建项目节点计划(11个节点)": ("industry", [("立项备案", 15, None), ("用地预审", 30, 1), ("环评批复", 40, 1),
+                                        ("规划许可", 30, 2), ("施工许可", 20, 4), ("桩基施工", 60, 5),
+                                        ("主体施工", 180, 6), ("设备安装", 90, 7), ("竣工验收", 30, 8),
+                                        ("试生产", 60, 9), ("正式投产", 30, 10)]),
+        "招商线索节点计划(3个节点)": ("lead", [("首次洽谈", 30, None), ("实地考察", 30, 1), ("签约落地", 60, 2)]),
+    }
+    for name, (category, nodes) in specs.items():
+        t = NodePlanTemplate.objects.create(zone=zone, name=name, category=category)
+        made = {}
+        for seq, (node, days, after) in enumerate(nodes, start=1):
+            made[seq] = TemplateNode.objects.create(zone=zone, template=t, seq=seq, name=node, duration_days=days,
+                                                    after=made.get(after))
+        out[category] = t
+    return out
+
+
+def attach_nodes(project: Project, template: NodePlanTemplate, today=LAST_FILED) -> list[ProjectNode]:
+    out = []
+    for seq, name, begin, end in plan_nodes(list(template.nodes.all()), project.signed_actual):
+        actual = end + dt.timedelta(days=3) if end < today and (project.started_actual or seq <= 3) else None
+        out.append(ProjectNode(zone=project.zone, project=project, seq=seq, name=name, planned_start=begin,
+                               planned_date=end, actual_date=actual))
+    return out
+
+
+def _units(zone, kinds=(Unit.Kind.STREET, Unit.Kind.PARK, Unit.Kind.TOWN, Unit.Kind.DEPARTMENT)):
+    return list(Unit.objects.filter(zone=zone, kind__in=kinds).order_by("sort_order"))
+
+
+def build(*, zones: dict, rng: random.Random) -> None:
+    all_projects: list[Project] = []
+    nodes: list[ProjectNode] = []
+
+    # Huai'an 2023: 49 new signed ≥1亿元 (280.63亿元), 10 of them foreign-funded (57.7亿元).
+    huaian = zones["huaian"]
+    camp = Campaign.objects.get(zone=huaian, year=2023)
+    units = _units(huaian, (Unit.Kind.STREET, Unit.Kind.PARK))
+    templates = node_templates(huaian)
+    foreign = split_amounts(577000, 10, rng)
+    domestic = split_amounts(2806300 - 577000, 39, rng)
+    amounts = [(a, True) for a in foreign] + [(a, False) for a in domestic]
+    rng.shuffle(amounts)
+    for i, (amount, is_foreign) in enumerate(amounts, start=1):
+        signed = D(2023, 1, 5) + dt.timedelta(days=int(175 * i / 49))
+        industry = rng.choice(INDUSTRIES)
+        investor = (rng.choice(FOREIGN) + rng.choice(INVESTORS) + "株式会社") if is_foreign else \
+            (rng.choice(INVESTORS) + rng.choice(["科技", "实业", "集团", "新能源"]) + "有限公司")
+        p = make_project(huaian, rng, code=f"HA2023-{i:03d}", name=f"{investor[:6]}{industry}项目", category="industry",
+                         unit=rng.choice(units), amount=amount, signed=signed, campaign=camp, is_foreign=is_foreign,
+                         investor=investor, industry=industry, lag=i % 9 == 0, coords=(119.08, 33.55))
+        all_projects.append(p)
+    for i in range(1, 13):  # older projects still under way, and a few small ones
+        signed = D(2022, rng.randint(1, 12), rng.randint(1, 28))
+        all_projects.append(make_project(huaian, rng, code=f"HA2022-{i:03d}", name=f"{rng.choice(INVESTORS)}"
+                                         f"{rng.choice(INDUSTRIES)}扩建项目", category=rng.choice(["industry", "service"]),
+                                         unit=rng.choice(units), amount=Decimal(rng.randint(30, 300) * 100),
+                                         signed=signed, lag=i % 4 == 0, coords=(119.08, 33.55)))
+    for i in range(1, 9):
+        signed = D(2023, rng.randint(1, 6), rng.randint(1, 28))
+        all_projects.append(make_project(huaian, rng, code=f"HA2023-J{i:02d}", name=f"经开区{rng.choice(INFRA)}",
+                                         category="infrastructure", unit=rng.choice(units),
+                                         amount=Decimal(rng.randint(20, 90) * 100), signed=signed, campaign=camp,
+                                         coords=(119.08, 33.55)))
+
+    # Jimo 2021 项目落地年: 13 key industrial projects and 20 infrastructure projects.
+    jimo = zones["jimo"]
+    camp = Campaign.objects.get(zone=jimo, year=2021)
+    units = _units(jimo)
+    for i in range(1, 14):
+        industry = ["新一代信息技术", "生物医药", "音乐文化"][i % 3]
+        all_projects.append(make_project(
+            jimo, rng, code=f"JM2021-CY{i:02d}", name=f"{rng.choice(INVESTORS)}{industry}产业园项目", category="industry",
+            unit=rng.choice(units), amount=Decimal(rng.randint(10, 80) * 1000), signed=D(2021, rng.randint(1, 9), 10),
+            campaign=camp, industry=industry, investor=rng.choice(INVESTORS) + "集团", lag=i in (4, 9),
+            coords=(120.45, 36.39)))
+    for i in range(1, 21):
+        all_projects.append(make_project(
+            jimo, rng, code=f"JM2021-JC{i:02d}", name=f"城市发展新中心{INFRA[i % len(INFRA)]}({i}期)",
+            category="infrastructure", unit=rng.choice(units), amount=Decimal(rng.randint(5, 60) * 500),
+            signed=D(2021, rng.randint(1, 8), 15), campaign=camp, lag=i in (3, 11, 17), coords=(120.45, 36.39)))
+
+    # The other zones: a plausible ledger each.
+    for code, year, prefix, center in (("jiaxing", 2022, "JX", (120.76, 30.77)), ("jiangyan", 2021, "JY", (120.15, 32.51)),
+                                       ("shifan", 2023, "SF", (121.0, 31.0))):
+        zone = zones[code]
+        camp = Campaign.objects.filter(zone=zone).order_by("-year").first()
+        units = _units(zone)
+        for i in range(1, 19):
+            cat = rng.choice(["industry", "industry", "infrastructure", "social", "service"])
+            all_projects.append(make_project(
+                zone, rng, code=f"{prefix}{year}-{i:03d}", name=f"{rng.choice(INVESTORS)}{rng.choice(INDUSTRIES)}项目"
+                if cat != "infrastructure" else rng.choice(INFRA), category=cat, unit=rng.choice(units),
+                amount=Decimal(rng.randint(20, 400) * 100), signed=D(year, rng.randint(1, 10), rng.randint(1, 28)),
+                campaign=camp, lag=i % 6 == 0, coords=center))
+
+    Project.objects.bulk_create(all_projects, batch_size=500)
+    for p in all_projects:
+        if p.zone_id == huaian.pk and p.category == "industry" and p.code.startswith("HA2023-0") and int(p.code[-2:]) <= 12:
+            nodes += attach_nodes(p, templates["industry"])
+    ProjectNode.objects.bulk_create(nodes)
+    ProjectProgress.objects.bulk_create(progress_for(all_projects, rng), batch_size=2000)
+
+
+def build_scale(*, zone, rng: random.Random) -> None:
+    units = _units(zone)
+    projects = [make_project(zone, rng, code=f"S{zone.code}-{i:05d}", name=f"{rng.choice(INVESTORS)}"
+                             f"{rng.choice(INDUSTRIES)}项目", category=rng.choice(["industry", "infrastructure", "service"]),
+                             unit=rng.choice(units), amount=Decimal(rng.randint(10, 500) * 100),
+                             signed=D(rng.choice([2022, 2023]), rng.randint(1, 12), rng.randint(1, 28)), lag=i % 7 == 0)
+                for i in range(1, 501)]
+    Project.objects.bulk_create(projects, batch_size=500)
