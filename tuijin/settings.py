@@ -184,6 +184,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a "state"/"status" field with different choices: name each enum.
+    "ENUM_NAME_OVERRIDES": {
+        "FilingStateEnum": "tuijin.indicators.models.Actual.State",  # project progress shares these states
+        "TicketStateEnum": "tuijin.tickets.models.Ticket.State",
+        "ProjectStatusEnum": "tuijin.projects.models.Project.Status",
+        "KeyTaskStatusEnum": "tuijin.campaigns.models.KeyTask.Status",
+        "ProjectStageEnum": "tuijin.projects.models.Project.Stage",
+        "UnitKindEnum": "tuijin.org.models.Unit.Kind",
+    },
 }
 
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -57,7 +57,10 @@ def can(member, obj, action: str = VIEW) -> bool:
         return False
     if obj.pk is None:
         return _matches_unsaved(member, obj, action)
-    return type(obj)._default_manager.filter(q, pk=obj.pk).exists()
+    # A stored record must be in scope as stored and, for a change, as it is about to be saved
+    # (so nobody moves a record out of their scope).
+    stored = type(obj)._default_manager.filter(q, pk=obj.pk).exists()
+    return stored and (action == VIEW or _matches_unsaved(member, obj, action))
 
 
 def _matches_unsaved(member, obj, action: str) -> bool:
