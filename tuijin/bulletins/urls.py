@@ -1,2 +1,11 @@
+from django.urls import path
+
+from tuijin.bulletins import views
+
 app_name = "bulletins"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/status/", views.status, name="status"),
+    path("<int:pk>/<str:fmt>/", views.download, name="download"),
+]

@@ -1,2 +1,6 @@
+from django.urls import path
+
+from tuijin.dashboard import views
+
 app_name = "dashboard"
-urlpatterns: list = []
+urlpatterns = [path("", views.cockpit, name="cockpit")]

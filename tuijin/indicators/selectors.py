@@ -179,7 +179,8 @@ def indicator_trend(*, member, zone, indicator_code: str, year: int, unit=None) 
 
 def monthly_history(*, zone, indicator: Indicator, years: list[int], unit=None) -> dict[int, list]:
     """Year → 12 ytd values (display units) of the zone total or one unit, from stored filings."""
-    qs = Actual.objects.filter(zone=zone, indicator=indicator, year__in=years)
+    # Approved figures only: a month still being filed would show as a false drop.
+    qs = Actual.objects.filter(zone=zone, indicator=indicator, year__in=years, state=Actual.State.APPROVED)
     if unit is not None:
         qs = qs.filter(unit=unit)
     sums: dict[tuple[int, int], Decimal] = defaultdict(Decimal)

@@ -28,10 +28,10 @@ def build(*, zones: dict, rng: random.Random) -> None:
         units = list(Unit.objects.filter(zone=zone).exclude(kind=Unit.Kind.OFFICE))
         tasks = list(KeyTask.objects.filter(zone=zone))
         n = 18 if code == "huaian" else 6
+        # Huai'an's demo lives in mid-2023 (its bulletin is for 1—6月); the other zones' tickets are recent.
+        year, months, last = (2023, (3, 7), dt.date(2023, 7, 14)) if code == "huaian" else (2026, (6, 11), dt.date(2026, 11, 20))
         for i in range(n):
-            start = dt.date(2026, rng.randint(6, 11), rng.randint(1, 20))
-            if start > dt.date(2026, 11, 20):
-                start = dt.date(2026, 11, 10)
+            start = min(dt.date(year, rng.randint(*months), rng.randint(1, 20)), last - dt.timedelta(days=5))
             kind = rng.choice(["project", "project", "enterprise", "task"])
             project = rng.choice(projects) if kind == "project" and projects else None
             task = rng.choice(tasks) if kind == "task" and tasks else None
@@ -55,7 +55,7 @@ def build(*, zones: dict, rng: random.Random) -> None:
                     t.last_feedback_at = _at(start + dt.timedelta(days=2))
                     steps.append((TicketEvent.Action.FEEDBACK, start + dt.timedelta(days=2), "已召开协调会,明确责任分工"))
                 if fate > 0.5:
-                    done = min(start + dt.timedelta(days=rng.randint(3, 20)), dt.date(2026, 11, 20))
+                    done = min(start + dt.timedelta(days=rng.randint(3, 20)), last)
                     t.state, t.resolved_at, t.resolution = Ticket.State.RESOLVED, _at(done, 16), "问题已协调解决"
                     steps.append((TicketEvent.Action.RESOLVE, done, "问题已协调解决"))
                     if fate > 0.7:

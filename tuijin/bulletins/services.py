@@ -1,0 +1,126 @@
+"""Bulletins: draft, generate (in the background, with progress), issue. Issued ones never change."""
+from __future__ import annotations
+
+import json
+import threading
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import close_old_connections, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tuijin.bulletins import documents
+from tuijin.bulletins.models import Bulletin
+from tuijin.bulletins.selectors import PeriodError, bulletin_data
+from tuijin.core.context import Actor, acting_as, current_actor
+from tuijin.core.scope import SYSTEM
+
+DEFAULT_CLOSING = ("对照全年目标,各单位要对标先进、找准差距,紧盯滞后指标和滞后项目,细化措施、压实责任,"
+                   "确保全年目标任务圆满完成。")
+
+
+def _json_safe(data):
+    return json.loads(json.dumps(data, default=str, ensure_ascii=False))
+
+
+def _require_office(member):
+    if member is not None and not member.is_office:
+        raise PermissionDenied(_("Only the office may do this."))
+
+
+@transaction.atomic
+def bulletin_create(*, member, zone, year: int, month: int, unit=None, closing: str = "") -> Bulletin:
+    _require_office(member)
+    try:
+        from tuijin.bulletins.selectors import check_period
+
+        check_period(year, month)
+    except PeriodError as exc:
+        raise ValidationError(str(exc)) from exc
+    return Bulletin.objects.create(zone=zone, unit=unit, year=year, month=month, closing=closing or DEFAULT_CLOSING,
+                                   created_by_id=current_actor().user_id)
+
+
+def render(bulletin: Bulletin, *, formats=("docx", "xlsx"), member=SYSTEM, progress=None) -> dict:
+    """Compute the data and the files of a bulletin; returns {"data", "docx", "xlsx", "pdf"}."""
+    step = progress or (lambda n: None)
+    data = bulletin_data(member=member, zone=bulletin.zone, year=bulletin.year, month=bulletin.month,
+                         unit=bulletin.unit)
+    step(40)
+    data = _json_safe(data)
+    out = {"data": data}
+    issued_on = timezone.localdate()
+    if "docx" in formats or "pdf" in formats:
+        out["docx"] = documents.build_docx(data, closing=bulletin.closing, issuer=str(current_actor().username),
+                                           issued_on=issued_on, title=bulletin.title or None)
+        step(70)
+    if "xlsx" in formats:
+        out["xlsx"] = documents.build_xlsx(data)
+        step(80)
+    if "pdf" in formats:
+        out["pdf"] = documents.docx_to_pdf(out["docx"])
+        step(95)
+    return out
+
+
+def bulletin_generate(*, member, bulletin: Bulletin, background: bool = True) -> Bulletin:
+    """Generate the documents; in the background (a thread: no extra server) with progress kept on the record."""
+    _require_office(member)
+    if bulletin.state == Bulletin.State.ISSUED:
+        raise ValidationError(_("An issued bulletin does not change."))
+    Bulletin.objects.filter(pk=bulletin.pk).update(state=Bulletin.State.GENERATING, progress=5, error="")
+    actor = current_actor()
+
+    def work():
+        close_old_connections()
+        try:
+            with acting_as(actor):
+                def step(n):
+                    Bulletin.objects.filter(pk=bulletin.pk).update(progress=n)
+                with_pdf = documents.libreoffice() is not None
+                files = render(bulletin, formats=("docx", "xlsx", "pdf") if with_pdf else ("docx", "xlsx"),
+                               progress=step)
+                b = Bulletin.objects.get(pk=bulletin.pk)
+                stem = f"{b.zone.code}-{b.year}-{b.month:02d}-{b.pk}"
+                b.data = files["data"]
+                b.docx.save(f"{stem}.docx", ContentFile(files["docx"]), save=False)
+                b.xlsx.save(f"{stem}.xlsx", ContentFile(files["xlsx"]), save=False)
+                if "pdf" in files:
+                    b.pdf.save(f"{stem}.pdf", ContentFile(files["pdf"]), save=False)
+                b.state, b.progress = Bulletin.State.READY, 100
+                b.save()
+        except Exception as exc:  # the page shows what went wrong instead of spinning forever
+            Bulletin.objects.filter(pk=bulletin.pk).update(state=Bulletin.State.FAILED, error=str(exc)[:2000])
+        finally:
+            close_old_connections()
+
+    if background:
+        threading.Thread(target=work, daemon=True, name=f"bulletin-{bulletin.pk}").start()
+    else:
+        work()
+    bulletin.refresh_from_db()
+    return bulletin
+
+
+@transaction.atomic
+def bulletin_issue(*, member, bulletin: Bulletin) -> Bulletin:
+    _require_office(member)
+    bulletin = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
+    if bulletin.state != Bulletin.State.READY:
+        raise ValidationError(_("Generate the bulletin before issuing it."))
+    bulletin.state, bulletin.issued_at = Bulletin.State.ISSUED, timezone.now()
+    bulletin.save()
+    return bulletin
+
+
+@transaction.atomic
+def bulletin_update(*, member, bulletin: Bulletin, closing: str, title: str = "") -> Bulletin:
+    _require_office(member)
+    bulletin = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
+    if bulletin.state == Bulletin.State.ISSUED:
+        raise ValidationError(_("An issued bulletin does not change."))
+    bulletin.closing, bulletin.title = closing, title
+    bulletin.state = Bulletin.State.DRAFT
+    bulletin.save()
+    return bulletin

@@ -1,0 +1,70 @@
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tuijin.bulletins import services
+from tuijin.bulletins.models import Bulletin
+
+
+def index(request):
+    bulletins = Bulletin.objects.restrict(request.member).filter(zone=request.zone)[:50]
+    if request.method == "POST":
+        try:
+            year, month = (int(x) for x in request.POST.get("period", "").split("-"))
+            b = services.bulletin_create(member=request.member, zone=request.zone, year=year, month=month)
+            services.bulletin_generate(member=request.member, bulletin=b)
+            return redirect("bulletins:detail", pk=b.pk)
+        except ValueError:
+            messages.error(request, _("Write the period as YYYY-MM, e.g. 2023-06."))
+        except (ValidationError, PermissionDenied) as exc:
+            for m in getattr(exc, "messages", [str(exc)]):
+                messages.error(request, m)
+    today = timezone.localdate()
+    return render(request, "bulletins/index.html", {"bulletins": bulletins, "default_period": f"{today:%Y-%m}"})
+
+
+def _bulletin(request, pk) -> Bulletin:
+    b = Bulletin.objects.restrict(request.member).filter(pk=pk).first()
+    if b is None:
+        raise Http404(_("No such bulletin."))
+    return b
+
+
+def detail(request, pk):
+    b = _bulletin(request, pk)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "save":
+                b = services.bulletin_update(member=request.member, bulletin=b, closing=request.POST.get("closing", ""),
+                                             title=request.POST.get("title", ""))
+                services.bulletin_generate(member=request.member, bulletin=b)
+            elif action == "issue":
+                services.bulletin_issue(member=request.member, bulletin=b)
+                messages.success(request, _("The bulletin is issued; its files no longer change."))
+        except (ValidationError, PermissionDenied) as exc:
+            for m in getattr(exc, "messages", [str(exc)]):
+                messages.error(request, m)
+        return redirect("bulletins:detail", pk=pk)
+    return render(request, "bulletins/detail.html", {"b": b})
+
+
+def status(request, pk):
+    """Polled by the page (htmx) while the documents are being generated."""
+    return render(request, "bulletins/_status.html", {"b": _bulletin(request, pk)})
+
+
+def download(request, pk, fmt):
+    b = _bulletin(request, pk)
+    field = {"docx": b.docx, "xlsx": b.xlsx, "pdf": b.pdf}.get(fmt)
+    if not field:
+        raise Http404(_("This file has not been generated."))
+    name = f"{b.zone.display_name}{b.year}年{b.month}月通报.{fmt}"
+    response = FileResponse(field.open("rb"), as_attachment=True, filename=name)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
