@@ -1,2 +1,13 @@
+from django.urls import path
+
+from tuijin.assessment import views
+
 app_name = "assessment"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("schemes/new/", views.scheme_edit, name="scheme_new"),
+    path("schemes/<int:pk>/", views.scheme_edit, name="scheme"),
+    path("runs/<int:pk>/", views.run_detail, name="run"),
+    path("runs/compare/", views.run_compare, name="compare"),
+    path("commendations/<int:pk>/", views.commendation, name="commendation"),
+]
