@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from tuijin.engine.assessment.run import Data, _groups, assign_tiers, indicator_scores
+from tuijin.engine.assessment.run import Data, _groups, indicator_scores
 from tuijin.engine.assessment.scheme import Node, Scheme, SchemeError
 
 DEFAULT_NORMALISATIONS = [{"type": "minmax", "low": 1, "high": 100}, {"type": "zscore", "mean": 10, "sd": 2},
                           {"type": "rank"}]
-BATCH = 256
+BATCH = 256  # samples per vectorised batch
 
 
 def _plan(scheme: Scheme):
@@ -38,26 +38,40 @@ def _plan(scheme: Scheme):
     return order, index
 
 
-def _aggregate_batch(base: np.ndarray, order, weights: np.ndarray, how: np.ndarray, n_cols: int) -> np.ndarray:
-    """base: (B, n, m) indicator scores; weights: (B, n_cols); how: (B,) 0 amean / 1 gmean / 2 sum."""
-    b, n, m = base.shape
-    cols = np.full((b, n, n_cols), np.nan)
-    cols[:, :, :m] = base
+def _aggregate_batch(base: np.ndarray, order, weights: np.ndarray, how: int, n_cols: int) -> np.ndarray:
+    """Index scores (B, n) for a batch of samples sharing one normalisation and one aggregation.
+
+    base: (n, m) indicator scores (the same for the whole batch); weights: (B, n_cols). Nodes whose children
+    are all indicators aggregate by matrix products (BLAS); higher nodes by a weighted sum over few children.
+    Missing values are skipped with their weight (renormalised), as in the deterministic run.
+    """
+    cols: dict[int, np.ndarray] = {j: base[:, j] for j in range(base.shape[1])}
     for node, kids, me in order:
-        child = cols[:, :, kids]  # (B, n, k)
-        w = weights[:, kids][:, None, :]  # (B, 1, k)
-        mask = ~np.isnan(child)
-        wm = np.where(mask, w, 0.0)
-        den = wm.sum(axis=2)
-        safe = np.where(mask, child, 0.0)
+        w = weights[:, kids]  # (B, k)
+        stacked = [cols[k] for k in kids]
+        if all(c.ndim == 1 for c in stacked):
+            x = np.column_stack(stacked)  # (n, k)
+            mask = ~np.isnan(x)
+            vals = np.where(mask, x, 0.0) if how != 1 else np.where(mask & (x > 0), np.log(np.where(x > 0, x, 1.0)), 0.0)
+            num = w @ vals.T  # (B, n)
+            den = w.sum(axis=1)[:, None] if mask.all() else w @ mask.T.astype(float)
+        else:
+            num = np.zeros((w.shape[0], base.shape[0]))
+            den = np.zeros_like(num)
+            for j, c in enumerate(stacked):
+                mask = ~np.isnan(c)
+                v = c if how != 1 else np.log(np.where(c > 0, c, 1.0))
+                wj = w[:, j:j + 1]
+                if mask.all():
+                    num += wj * v
+                    den += wj
+                else:
+                    num += wj * np.where(mask, v, 0.0)
+                    den += wj * mask
         with np.errstate(invalid="ignore", divide="ignore"):
-            amean = (safe * wm).sum(axis=2) / den
-            logs = np.where(mask & (child > 0), np.log(np.where(child > 0, child, 1.0)), 0.0)
-            gmean = np.exp((logs * wm).sum(axis=2) / den)
-        total = (safe * wm).sum(axis=2)
-        y = np.where(how[:, None] == 1, gmean, np.where(how[:, None] == 2, total, amean))
-        cols[:, :, me] = np.where(den > 0, y, np.nan)
-    return cols[:, :, order[-1][2]]
+            y = num if how == 2 else np.exp(num / den) if how == 1 else num / den
+        cols[me] = np.where(den > 0, y, np.nan)
+    return cols[order[-1][2]]
 
 
 def robustness(scheme: Scheme, data: Data, *, samples: int = 1000, seed: int = 0) -> dict:
@@ -94,36 +108,30 @@ def robustness(scheme: Scheme, data: Data, *, samples: int = 1000, seed: int = 0
     factors = rng.uniform(1 - r, 1 + r, size=(samples, n_cols))
     weights = base_w[None, :] * factors
     ranks = np.empty((samples, n), dtype=float)
-    for start in range(0, samples, BATCH):
-        sl = slice(start, min(samples, start + BATCH))
-        base = np.stack([per_norm[k] for k in norm_choice[sl]])
-        how = np.array([how_code[aggs[a]] for a in agg_choice[sl]])
-        # a geometric mean cannot take values ≤ 0 (z-scores): those samples fall back to the arithmetic mean
-        if (how == 1).any():
-            bad = (how == 1) & (np.nanmin(base.reshape(base.shape[0], -1), axis=1) <= 0)
-            how = np.where(bad, 0, how)
-        scores = _aggregate_batch(base, order, weights[sl], how, n_cols)
-        for _g, idx in groups.items():
-            ranks[sl][:, idx] = _group_ranks(scores[:, idx])
+    positive = [bool(np.nanmin(m) > 0) if not np.isnan(m).all() else True for m in per_norm]
+    # samples sharing a normalisation and an aggregation are scored together, in batches
+    for k in range(len(per_norm)):
+        for a in range(len(aggs)):
+            how = how_code[aggs[a]]
+            if how == 1 and not positive[k]:
+                how = 0  # a geometric mean cannot take values ≤ 0 (z-scores): those samples use the arithmetic mean
+            chosen = np.flatnonzero((norm_choice == k) & (agg_choice == a))
+            for start in range(0, len(chosen), BATCH):
+                sel = chosen[start:start + BATCH]
+                scores = _aggregate_batch(per_norm[k], order, weights[sel], how, n_cols)
+                for _g, idx in groups.items():
+                    ranks[np.ix_(sel, idx)] = _group_ranks(scores[:, idx])
     tier_names = [t.name for t in scheme.tiers]
+    tier_idx = _tier_indices(scheme, ranks, groups) if tier_names else None
+    p5, p50, p95 = np.percentile(ranks, [5, 50, 95], axis=0)
     units = []
     for i, name in enumerate(data.units):
-        col = ranks[:, i]
         probs = {}
         if tier_names:
-            g = data.groups[i]
-            idx = groups[g if scheme.group_column else ""]
-            pos = int(np.flatnonzero(idx == i)[0])
-            counts = dict.fromkeys(tier_names, 0)
-            for s in range(samples):
-                rk = ranks[s, idx]
-                # tiers by quota only: thresholds belong to the published score scale
-                tiers = assign_tiers(_quota_only(scheme), [-float(x) for x in rk], [int(x) for x in rk],
-                                     [False] * len(idx))
-                counts[tiers[pos]] += 1
-            probs = {t: counts[t] / samples for t in tier_names}
-        units.append({"unit": name, "group": data.groups[i], "median_rank": float(np.median(col)),
-                      "rank_p5": float(np.percentile(col, 5)), "rank_p95": float(np.percentile(col, 95)),
+            counts = np.bincount(tier_idx[:, i], minlength=len(tier_names))
+            probs = {t: float(counts[k]) / samples for k, t in enumerate(tier_names)}
+        units.append({"unit": name, "group": data.groups[i], "median_rank": float(p50[i]),
+                      "rank_p5": float(p5[i]), "rank_p95": float(p95[i]),
                       "tier_probability": probs})
     return {"samples": samples, "seed": seed, "weight_range": r, "normalisations": [s or "scheme" for s in norms],
             "aggregations": aggs, "tiers": tier_names, "units": units,
@@ -131,41 +139,69 @@ def robustness(scheme: Scheme, data: Data, *, samples: int = 1000, seed: int = 0
 
 
 def _group_ranks(scores: np.ndarray) -> np.ndarray:
+    """Competition ranks per row (1 = best, ties share the smaller rank), by sorting: O(n log n) per sample."""
     s = np.where(np.isnan(scores), -np.inf, np.round(scores, 9))
-    # rank = 1 + count of strictly better values, vectorised over samples
-    return (s[:, None, :] > s[:, :, None]).sum(axis=2) + 1.0
+    order = np.argsort(-s, axis=1, kind="stable")
+    sorted_s = np.take_along_axis(s, order, axis=1)
+    pos = np.arange(1, s.shape[1] + 1)[None, :]
+    new = np.ones_like(sorted_s, dtype=bool)
+    new[:, 1:] = sorted_s[:, 1:] != sorted_s[:, :-1]
+    rank_sorted = np.maximum.accumulate(np.where(new, pos, 0), axis=1)
+    out = np.empty_like(rank_sorted)
+    np.put_along_axis(out, order, rank_sorted, axis=1)
+    return out.astype(float)
 
 
-def _quota_only(scheme: Scheme) -> Scheme:
-    from dataclasses import replace
+def _tier_indices(scheme: Scheme, ranks: np.ndarray, groups: dict) -> np.ndarray:
+    """Tier of every unit in every sample, by the tiers' quotas on ranks within each group.
 
-    return replace(scheme, tiers=[type(t)(name=t.name, min_score=None, max_share=t.max_share) for t in scheme.tiers])
+    Score thresholds belong to the published scale, which changes with the normalisation drawn, so the
+    robustness of tiers is judged on quotas; tiers without a quota take the rest.
+    """
+    out = np.zeros(ranks.shape, dtype=int)
+    for _g, idx in groups.items():
+        n = len(idx)
+        cum, caps = 0, []
+        for t in scheme.tiers:
+            if t.max_share is None:
+                caps.append(np.inf)
+                break
+            cum += int(np.floor(t.max_share * n + 1e-9))
+            caps.append(cum)
+        caps = np.array(caps + [np.inf] * (len(scheme.tiers) - len(caps)), dtype=float)
+        r = ranks[:, idx]
+        out[:, idx] = np.minimum(np.searchsorted(caps, r, side="left"), len(scheme.tiers) - 1)
+    return out
 
 
-def _first_order(x: np.ndarray, ranks: np.ndarray, bins: int = 10) -> float:
-    total = ranks.var(axis=0)
-    keep = total > 0
-    if not keep.any():
+def _first_order(x: np.ndarray, centred: np.ndarray, total_var: float, bins: int = 10) -> float:
+    """Share of the rank variance explained by ``x``: variance of the bin means of ranks over bins of ``x``."""
+    if total_var <= 0:
         return 0.0
     edges = np.quantile(x, np.linspace(0, 1, bins + 1))
     which = np.clip(np.searchsorted(edges, x, side="right") - 1, 0, bins - 1)
-    means = np.array([ranks[which == b].mean(axis=0) if (which == b).any() else ranks.mean(axis=0)
-                      for b in range(bins)])
-    share = np.array([(which == b).mean() for b in range(bins)])
-    between = (share[:, None] * (means - ranks.mean(axis=0)) ** 2).sum(axis=0)
-    return float((between[keep]).sum() / total[keep].sum())
+    onehot = np.zeros((bins, len(x)))
+    onehot[which, np.arange(len(x))] = 1.0
+    counts = onehot.sum(axis=1)
+    keep = counts > 0
+    means = (onehot[keep] @ centred) / counts[keep, None]  # (bins, units): deviation of each bin's mean rank
+    between = (counts[keep, None] / len(x) * means ** 2).sum()
+    return float(between / total_var)
 
 
 def _sensitivity(scheme, index, factors, ranks, norm_choice, agg_choice, n_norm, n_agg) -> list[dict]:
+    centred = ranks - ranks.mean(axis=0)
+    total_var = float((centred ** 2).mean(axis=0).sum())
+    ranks = (centred, total_var)
     out = []
     for node in scheme.nodes():
         if node is scheme.root:
             continue
-        out.append({"code": node.code, "name": node.name, "index": _first_order(factors[:, index[node.code]], ranks)})
+        out.append({"code": node.code, "name": node.name, "index": _first_order(factors[:, index[node.code]], *ranks)})
     if n_norm > 1:
-        out.append({"code": "normalisation", "name": "标准化方法", "index": _first_order(norm_choice.astype(float), ranks,
+        out.append({"code": "normalisation", "name": "标准化方法", "index": _first_order(norm_choice.astype(float), *ranks,
                                                                                    bins=n_norm)})
     if n_agg > 1:
-        out.append({"code": "aggregation", "name": "汇总方法", "index": _first_order(agg_choice.astype(float), ranks,
+        out.append({"code": "aggregation", "name": "汇总方法", "index": _first_order(agg_choice.astype(float), *ranks,
                                                                                bins=n_agg)})
     return sorted(out, key=lambda x: -x["index"])

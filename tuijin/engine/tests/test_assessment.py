@@ -157,3 +157,10 @@ def test_cli_bad_input(tmp_path, capsys):
     assert assess_main(["--scheme", str(scheme), "--data", str(data_file), "--format", "xlsx", "--out",
                         str(tmp_path / "r.xlsx")]) == 0
     assert (tmp_path / "r.xlsx").stat().st_size > 1000
+
+
+def test_robustness_tier_probabilities_sum_to_one():
+    r = robustness(parse_scheme(SCHEME), data(), samples=100, seed=3)
+    for u in r["units"]:
+        assert sum(u["tier_probability"].values()) == pytest.approx(1.0)
+        assert 1 <= u["median_rank"] <= 2
