@@ -73,7 +73,6 @@ def bulletin_generate(*, member, bulletin: Bulletin, background: bool = True) ->
     actor = current_actor()
 
     def work():
-        close_old_connections()
         try:
             with acting_as(actor):
                 def step(n):
@@ -92,11 +91,17 @@ def bulletin_generate(*, member, bulletin: Bulletin, background: bool = True) ->
                 b.save()
         except Exception as exc:  # the page shows what went wrong instead of spinning forever
             Bulletin.objects.filter(pk=bulletin.pk).update(state=Bulletin.State.FAILED, error=str(exc)[:2000])
+
+    def in_thread():
+        # A thread has its own database connection: open it fresh and close it when done.
+        close_old_connections()
+        try:
+            work()
         finally:
             close_old_connections()
 
     if background:
-        threading.Thread(target=work, daemon=True, name=f"bulletin-{bulletin.pk}").start()
+        threading.Thread(target=in_thread, daemon=True, name=f"bulletin-{bulletin.pk}").start()
     else:
         work()
     bulletin.refresh_from_db()
