@@ -15,6 +15,7 @@ def setup_django(*, fresh_sqlite: bool = True) -> None:
     """
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tuijin.settings")
     os.environ.setdefault("TUIJIN_TESTING", "1")
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")  # the test client's host
     if fresh_sqlite and not os.environ.get("DATABASE_URL"):
         folder = tempfile.mkdtemp(prefix="tuijin-bench-")
         os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
