@@ -205,6 +205,9 @@ def _table(doc, headers: list[str], rows: list[list[str]], widths_cm: list[float
             p.alignment = WD_ALIGN_PARAGRAPH.LEFT if i == 0 or len(str(v)) > 12 else WD_ALIGN_PARAGRAPH.CENTER
             _font(p.add_run(clean(v)), "宋体", 10.5)
     if widths_cm:
+        table.autofit = False
+        for i, w in enumerate(widths_cm):
+            table.columns[i].width = Cm(w)
         for row in table.rows:
             for i, w in enumerate(widths_cm):
                 row.cells[i].width = Cm(w)
@@ -256,7 +259,7 @@ def build_docx(data: dict, *, closing: str, issuer: str, issued_on, title: str |
                 _para(doc, f"表1  {data['period']}主要经济指标完成情况", font=HEADING_FONT, size=12, indent=False,
                       align=WD_ALIGN_PARAGRAPH.CENTER)
                 _table(doc, INDICATOR_HEADERS, indicator_table_rows(data),
-                       [3.6, 1.2, 2.0, 1.6, 2.0, 1.8, 1.8, 2.0])
+                       [4.2, 1.3, 1.9, 1.5, 1.9, 1.6, 1.5, 1.7])
         elif key == "projects":
             _para(doc, data["projects_line"])
             if data["lagging"]:
