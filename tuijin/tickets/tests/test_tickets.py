@@ -121,3 +121,17 @@ class TestPagesAndApi:
         r = api_for(world.office).post("/api/v1/tickets/", {"title": "接口交办", "assignee_unit": world.street2.pk,
                                                              "deadline": "2099-01-01"}, format="json")
         assert r.status_code == 201, r.content
+
+
+@pytest.mark.django_db
+def test_escalate_command(world, ticket):
+    import io
+
+    from django.core.management import call_command
+
+    Ticket.objects.filter(pk=ticket.pk).update(ack_due=timezone.now() - dt.timedelta(hours=1))
+    out = io.StringIO()
+    call_command("escalate", "--zone", "za", stdout=out)
+    assert "提级督办 1 件" in out.getvalue()
+    ticket.refresh_from_db()
+    assert ticket.escalated_at is not None

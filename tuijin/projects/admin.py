@@ -1,0 +1,27 @@
+from django.contrib import admin
+
+from tuijin.projects.models import LagRuleSetting, NodePlanTemplate, Project, TemplateNode
+
+
+class TemplateNodeInline(admin.TabularInline):
+    model = TemplateNode
+    extra = 0
+    fk_name = "template"
+
+
+@admin.register(NodePlanTemplate)
+class NodePlanTemplateAdmin(admin.ModelAdmin):
+    list_display = ("name", "zone", "category")
+    inlines = [TemplateNodeInline]
+
+
+@admin.register(LagRuleSetting)
+class LagRuleSettingAdmin(admin.ModelAdmin):
+    list_display = ("zone", "due_soon_days", "stale_days")
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "zone", "unit", "stage", "status")
+    list_filter = ("zone", "stage", "category")
+    search_fields = ("code", "name")
