@@ -250,3 +250,70 @@ def latest_period(*, zone) -> tuple[int, int] | None:
     """The newest month with any filed figure."""
     found = Actual.objects.filter(zone=zone).order_by("-year", "-month").values_list("year", "month").first()
     return tuple(found) if found else None
+
+
+def province_dispatch(*, member, zones, year: int, month: int) -> dict:
+    """Dispatch of many zones at once (a province): one query per table and NumPy throughout.
+
+    Returns arrays over every (unit, filed indicator) row of the zones the member sees — zone, unit,
+    indicator, actual (display units), target, completion, pace gap, yoy, rank within zone × indicator ×
+    group, warning — and the zone totals per indicator. Ratio indicators are left to the per-zone table.
+    """
+    from django.db.models import FloatField
+    from django.db.models.functions import Cast
+
+    from tuijin.engine.ranking import segment_ranks
+    from tuijin.org.models import Zone
+
+    zone_ids = list(Zone.objects.restrict(member).filter(pk__in=[z.pk for z in zones]).values_list("pk", flat=True))
+    inds = {pk: (hib, float(scale), rollup) for pk, hib, scale, rollup in Indicator.objects.filter(
+        zone_id__in=zone_ids).values_list("pk", "higher_is_better", "scale", "rollup")}
+    unit_group = dict(Unit.objects.filter(zone_id__in=zone_ids).values_list("pk", "group"))
+    visible = set(Unit.objects.restrict(member).filter(zone_id__in=zone_ids).values_list("pk", flat=True))
+    rows = np.array(Actual.objects.filter(zone_id__in=zone_ids, year__in=(year, year - 1), month=month).values_list(
+        "zone_id", "unit_id", "indicator_id", "year", Cast("ytd", FloatField())), dtype=float).reshape(-1, 5)
+    this = rows[rows[:, 3] == year]
+    last = rows[rows[:, 3] == year - 1]
+    # key every row by (unit, indicator)
+    span = max(inds, default=0) + 1
+    key_this = this[:, 1] * span + this[:, 2]
+    key_last = dict(zip(last[:, 1] * span + last[:, 2], last[:, 4]))
+    targets = dict(((u * span + i), float(v)) for u, i, v in Target.objects.filter(
+        zone_id__in=zone_ids, year=year, unit__isnull=False).values_list("unit_id", "indicator_id", "value"))
+    keep = np.array([(int(u) in visible) and inds[int(i)][2] != Indicator.Rollup.RATIO
+                     for u, i in zip(this[:, 1], this[:, 2])], dtype=bool) if len(this) else np.zeros(0, bool)
+    this, key_this = this[keep], key_this[keep]
+    scale = np.array([inds[int(i)][1] for i in this[:, 2]])
+    hib = np.array([inds[int(i)][0] for i in this[:, 2]], dtype=bool)
+    actual = this[:, 4] / scale
+    target = np.array([targets.get(k, np.nan) for k in key_this]) / scale
+    last_year = np.array([key_last.get(k, np.nan) for k in key_this]) / scale
+    plans = {iid: shares for iid, shares in MonthlyPlan.objects.filter(zone_id__in=zone_ids, year=year)
+             .values_list("indicator_id", "shares")}
+    tp = np.array([eng.time_progress(month, plans.get(int(i))) for i in this[:, 2]]) if plans else \
+        np.full(len(this), eng.time_progress(month))
+    comp = eng.completion(actual, target)
+    gap = eng.pace_gap_pp(comp, tp)
+    yoy = eng.yoy_growth(actual, last_year)
+    rules = {z: (float(r), float(y), float(d) / 100) for z, r, y, d in DispatchRule.objects.filter(
+        zone_id__in=zone_ids).values_list("zone_id", "red_gap_pp", "yellow_gap_pp", "red_yoy_drop")}
+    default = eng.WarningRule()
+    per_row = np.array([rules.get(int(z), (default.red_gap_pp, default.yellow_gap_pp, default.red_yoy_drop))
+                        for z in this[:, 0]]).reshape(-1, 3)
+    # each zone's own thresholds, row by row (the comparisons broadcast)
+    warning = eng.warning_levels(comp, gap, yoy, hib, eng.WarningRule(per_row[:, 0], per_row[:, 1], per_row[:, 2]))
+    groups = np.array([unit_group.get(int(u), "") for u in this[:, 1]])
+    _, group_ids = np.unique(groups, return_inverse=True)
+    segment = (this[:, 0] * span + this[:, 2]) * (group_ids.max(initial=0) + 1) + group_ids
+    rank_key = np.where(np.isnan(comp), yoy, comp)
+    rank = segment_ranks(segment.astype(np.int64), rank_key, higher_is_better=hib)
+    rank[groups == ""] = np.nan
+    # zone totals per indicator (sum roll-up)
+    zkey = this[:, 0] * span + this[:, 2]
+    uniq, inv = np.unique(zkey, return_inverse=True)
+    totals = np.zeros(len(uniq))
+    np.add.at(totals, inv, actual)
+    return {"zone": this[:, 0].astype(int), "unit": this[:, 1].astype(int), "indicator": this[:, 2].astype(int),
+            "actual": actual, "target": target, "last_year": last_year, "completion": comp, "pace_gap_pp": gap,
+            "yoy_growth": yoy, "rank": rank, "warning": warning,
+            "zone_totals": {(int(k // span), int(k % span)): float(t) for k, t in zip(uniq, totals)}}

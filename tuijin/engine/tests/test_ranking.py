@@ -19,3 +19,16 @@ def test_round_half_up_not_bankers():
     assert format_fixed(18.555, 2) == "18.56"
     assert format_fixed(None) == "—"
     assert to_decimal(0.1) == Decimal("0.1")
+
+
+def test_segment_ranks_match_competition_rank():
+    import numpy as np
+
+    from tuijin.engine.ranking import segment_ranks
+
+    seg = np.array([0, 0, 0, 0, 1, 1, 1])
+    vals = np.array([90, 80, 80, 70, 5, np.nan, 9])
+    assert list(segment_ranks(seg, vals)[:4]) == [1, 2, 2, 4]
+    r = segment_ranks(seg, vals)
+    assert r[4] == 2 and np.isnan(r[5]) and r[6] == 1
+    assert list(segment_ranks(seg, vals, higher_is_better=False)[:4]) == [4, 2, 2, 1]

@@ -1,3 +1,4 @@
+import numpy as np
 from decimal import Decimal
 
 import pytest
@@ -121,3 +122,27 @@ class TestFilingLoop:
     def test_system_member_sees_everything(self, world, filed):
         rows = selectors.dispatch_table(member=SYSTEM, zone=world.zone_a, year=2023, month=6)
         assert any(r["is_zone"] for r in rows)
+
+
+@pytest.mark.django_db
+def test_province_dispatch_agrees_with_the_zone_table(world, filed):
+    from tuijin.indicators.selectors import province_dispatch
+
+    table = selectors.dispatch_table(member=SYSTEM, zone=world.zone_a, year=2023, month=6)
+    prov = province_dispatch(member=SYSTEM, zones=[world.zone_a, world.zone_b], year=2023, month=6)
+    by = {(int(u), int(i)): k for k, (u, i) in enumerate(zip(prov["unit"], prov["indicator"]))}
+    checked = 0
+    for r in table:
+        if r["is_zone"] or r["computed"] or r["actual_ytd"] is None:
+            continue
+        k = by[(r["unit_id"], r["indicator_id"])]
+        assert prov["actual"][k] == pytest.approx(float(r["actual_ytd"]))
+        assert (r["completion"] is None) == bool(np.isnan(prov["completion"][k]))
+        if r["completion"] is not None:
+            assert prov["completion"][k] == pytest.approx(r["completion"])
+        assert (r["rank"] or None) == (None if np.isnan(prov["rank"][k]) else int(prov["rank"][k]))
+        assert prov["warning"][k] == r["warning"]
+        checked += 1
+    assert checked >= 4
+    rev = selectors.zone_row(table, "general_budget_revenue")
+    assert prov["zone_totals"][(world.zone_a.pk, rev["indicator_id"])] == pytest.approx(float(rev["actual_ytd"]))
