@@ -29,6 +29,15 @@ class World:
     staff_b: object
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Tests never see each other's cached computations."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def world(db) -> World:
     """Zone A (淮安-like: office, two streets, a department) and zone B; one member per role."""

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils import timezone
+
 
 from tuijin.core.changelog import record_bulk, snapshot
 from tuijin.exchange.base import ImportSummary, Importer, NeedsConfirmation, RowErrors, register
@@ -206,7 +208,10 @@ class ActualImporter(Importer):
                 summary.updated += 1
             else:
                 summary.unchanged += 1
-        Actual.objects.bulk_update([a for a, _, _ in logs], ["ytd", "last_year_ytd", "state"], batch_size=1000)
+        now = timezone.now()
+        for a, _, _ in logs:
+            a.updated = now  # bulk_update leaves auto_now alone; dispatch caches key on it
+        Actual.objects.bulk_update([a for a, _, _ in logs], ["ytd", "last_year_ytd", "state", "updated"], batch_size=1000)
         made = Actual.objects.bulk_create(creates, batch_size=1000)
         for y, m in {(v["year"], v["month"]) for _, _, _, v in plan}:
             FilingPeriod.objects.get_or_create(zone=zone, year=y, month=m)

@@ -62,7 +62,49 @@ def _ratio(num: Decimal | None, den: Decimal | None) -> Decimal | None:
     return num / den * 100
 
 
+def _data_version(zone, year: int, month: int) -> str:
+    """Changes whenever anything the dispatch of this zone and month depends on changes."""
+    from django.db.models import Count, Max
+
+    parts = [
+        Actual.objects.filter(zone=zone, year__in=(year, year - 1), month=month).aggregate(m=Max("updated"), n=Count("id")),
+        Target.objects.filter(zone=zone, year=year).aggregate(m=Max("updated"), n=Count("id")),
+        Indicator.objects.filter(zone=zone).aggregate(m=Max("updated"), n=Count("id")),
+        Unit.objects.filter(zone=zone).aggregate(m=Max("updated"), n=Count("id")),
+        DispatchRule.objects.filter(zone=zone).aggregate(m=Max("updated"), n=Count("id")),
+        MonthlyPlan.objects.filter(zone=zone, year=year).aggregate(m=Max("updated"), n=Count("id")),
+    ]
+    import hashlib
+
+    return hashlib.sha1("|".join(f"{p['m']}/{p['n']}" for p in parts).encode()).hexdigest()
+
+
 def dispatch_table(*, member, zone, year: int, month: int, include_zone_row: bool | None = None) -> list[dict]:
+    """The dispatch table as ``member`` may see it (see ``_dispatch_rows``).
+
+    The whole zone is computed once per version of its data and kept in the cache; each member then gets the
+    rows of their scope, ranked among all units of their group (not only the ones they see).
+    """
+    from django.core.cache import cache
+
+    if include_zone_row is None:
+        include_zone_row = member.scope in (member.Scope.ZONE, member.Scope.ALL)
+    key = f"tuijin:dispatch:{zone.pk}:{year}:{month}:{_data_version(zone, year, month)}"
+    rows = cache.get(key)
+    if rows is None:
+        from tuijin.core.scope import SYSTEM
+
+        rows = _dispatch_rows(member=SYSTEM, zone=zone, year=year, month=month, include_zone_row=True)
+        cache.set(key, rows, timeout=3600)
+    if not Indicator.objects.restrict(member).filter(zone=zone).exists():
+        return []
+    visible = None if member.scope == member.Scope.ALL or member.scope == member.Scope.ZONE else \
+        set(Unit.objects.restrict(member).filter(zone=zone).values_list("pk", flat=True))
+    return [r for r in rows if (r["is_zone"] and include_zone_row) or
+            (not r["is_zone"] and (visible is None or r["unit_id"] in visible))]
+
+
+def _dispatch_rows(*, member, zone, year: int, month: int, include_zone_row: bool | None = None) -> list[dict]:
     """One row per (unit, indicator) the member may see, plus the zone's own row per indicator.
 
     Values are in each indicator's display unit as exact Decimals (``actual_ytd``, ``target``,

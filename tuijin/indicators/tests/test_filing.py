@@ -146,3 +146,22 @@ def test_province_dispatch_agrees_with_the_zone_table(world, filed):
     assert checked >= 4
     rev = selectors.zone_row(table, "general_budget_revenue")
     assert prov["zone_totals"][(world.zone_a.pk, rev["indicator_id"])] == pytest.approx(float(rev["actual_ytd"]))
+
+
+@pytest.mark.django_db
+def test_cached_table_follows_every_change(world, filed):
+    rev = filed["general_budget_revenue"]
+    before = selectors.zone_row(selectors.dispatch_table(member=world.office, zone=world.zone_a, year=2023, month=6),
+                                "general_budget_revenue")["actual_ytd"]
+    services.actual_save(member=world.office, unit=world.street2, indicator=rev, year=2023, month=6,
+                         ytd=Decimal("3.4"), approved=True, confirmed=True)
+    after = selectors.zone_row(selectors.dispatch_table(member=world.office, zone=world.zone_a, year=2023, month=6),
+                               "general_budget_revenue")["actual_ytd"]
+    assert before == Decimal("8.6") and after == Decimal("9.0")
+
+
+@pytest.mark.django_db
+def test_a_street_sees_its_true_rank_among_all_streets(world, filed):
+    rows = selectors.dispatch_table(member=world.staff2, zone=world.zone_a, year=2023, month=6)
+    rev = next(r for r in rows if r["indicator_code"] == "general_budget_revenue")
+    assert rev["unit"] == "枚乘街道" and rev["rank"] == 2
