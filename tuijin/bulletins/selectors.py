@@ -106,3 +106,34 @@ def _ranking(member, zone, rows) -> dict:
         v.sort(key=lambda x: x["rank"])
     name = next((r["indicator"] for r in rows if r["indicator_code"] == main_code), "")
     return {"source": "dispatch", "title": f"{name}完成进度", "groups": by_group}
+
+
+def _projects_version(zone) -> str:
+    from django.db.models import Count, Max
+
+    from tuijin.projects.models import Project, ProjectNode, ProjectProgress
+    from tuijin.tickets.models import Ticket, TicketEvent
+
+    parts = [m.objects.filter(zone=zone).aggregate(m=Max("updated"), n=Count("id"))
+             for m in (Project, ProjectNode, ProjectProgress, Ticket, TicketEvent)]
+    return "|".join(f"{p['m']}/{p['n']}" for p in parts)
+
+
+def bulletin_data_cached(*, member, zone, year: int, month: int, with_streaks: bool = False) -> dict:
+    """``bulletin_data`` kept in the cache until the zone's figures, projects or tickets change (the cockpit)."""
+    import hashlib
+
+    from django.core.cache import cache
+
+    from tuijin.indicators.selectors import _data_version
+
+    check_period(year, month)
+    who = f"{member.scope}:{member.unit_id if member.scope in ('unit', 'subtree') else ''}"
+    version = hashlib.sha1(f"{_data_version(zone, year, month)}|{_projects_version(zone)}|{timezone.localdate()}"
+                           .encode()).hexdigest()
+    key = f"tuijin:bulletin:{zone.pk}:{year}:{month}:{who}:{with_streaks}:{version}"
+    data = cache.get(key)
+    if data is None:
+        data = bulletin_data(member=member, zone=zone, year=year, month=month, with_streaks=with_streaks)
+        cache.set(key, data, timeout=3600)
+    return data

@@ -2,7 +2,7 @@ import json
 
 from django.shortcuts import render
 
-from tuijin.bulletins.selectors import PeriodError, bulletin_data
+from tuijin.bulletins.selectors import PeriodError, bulletin_data_cached
 from tuijin.indicators import selectors as ind
 from tuijin.indicators.views import _period
 from tuijin.projects import selectors as proj
@@ -12,7 +12,7 @@ def cockpit(request):
     """The leaders' cockpit: the bulletin's own data (same selectors), with charts and drill-downs."""
     year, month = _period(request)
     try:
-        data = bulletin_data(member=request.member, zone=request.zone, year=year, month=month, with_streaks=False)
+        data = bulletin_data_cached(member=request.member, zone=request.zone, year=year, month=month)
         error = ""
     except PeriodError as exc:
         data, error = None, str(exc)

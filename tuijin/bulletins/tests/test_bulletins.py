@@ -170,3 +170,17 @@ def test_chart_font_covers_chinese():
     cmap = font.get_charmap()
     assert all(ord(ch) in cmap for ch in "一般公共预算收入序时进度完成年度目标")
     assert font_manager.FontProperties(fname=path).get_name()
+
+
+@pytest.mark.django_db
+def test_cockpit_cache_follows_new_tickets(world):
+    from tuijin.bulletins.selectors import bulletin_data_cached
+    from tuijin.indicators.services import catalogue_install
+    from tuijin.tickets.services import ticket_raise
+
+    catalogue_install(zone=world.zone_a)
+    today = dt.date.today()
+    first = bulletin_data_cached(member=world.office, zone=world.zone_a, year=today.year, month=today.month)
+    ticket_raise(member=world.office, zone=world.zone_a, title="新事项", assignee_unit=world.street1)
+    second = bulletin_data_cached(member=world.office, zone=world.zone_a, year=today.year, month=today.month)
+    assert first["ticket_totals"]["received"] == 0 and second["ticket_totals"]["received"] == 1
