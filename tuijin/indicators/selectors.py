@@ -294,6 +294,19 @@ def latest_period(*, zone) -> tuple[int, int] | None:
     return tuple(found) if found else None
 
 
+def _lookup(keys: np.ndarray, table_keys: np.ndarray, table_values: np.ndarray) -> np.ndarray:
+    """Vectorised dict lookup: table_values at table_keys == keys, NaN where absent."""
+    out = np.full(len(keys), np.nan)
+    if len(table_keys) == 0:
+        return out
+    order = np.argsort(table_keys)
+    sk, sv = table_keys[order], table_values[order]
+    pos = np.clip(np.searchsorted(sk, keys), 0, len(sk) - 1)
+    hit = sk[pos] == keys
+    out[hit] = sv[pos[hit]]
+    return out
+
+
 def province_dispatch(*, member, zones, year: int, month: int) -> dict:
     """Dispatch of many zones at once (a province): one query per table and NumPy throughout.
 
@@ -308,54 +321,67 @@ def province_dispatch(*, member, zones, year: int, month: int) -> dict:
     from tuijin.org.models import Zone
 
     zone_ids = list(Zone.objects.restrict(member).filter(pk__in=[z.pk for z in zones]).values_list("pk", flat=True))
-    inds = {pk: (hib, float(scale), rollup) for pk, hib, scale, rollup in Indicator.objects.filter(
-        zone_id__in=zone_ids).values_list("pk", "higher_is_better", "scale", "rollup")}
-    unit_group = dict(Unit.objects.filter(zone_id__in=zone_ids).values_list("pk", "group"))
-    visible = set(Unit.objects.restrict(member).filter(zone_id__in=zone_ids).values_list("pk", flat=True))
-    rows = np.array(Actual.objects.filter(zone_id__in=zone_ids, year__in=(year, year - 1), month=month).values_list(
-        "zone_id", "unit_id", "indicator_id", "year", Cast("ytd", FloatField())), dtype=float).reshape(-1, 5)
-    this = rows[rows[:, 3] == year]
-    last = rows[rows[:, 3] == year - 1]
-    # key every row by (unit, indicator)
-    span = max(inds, default=0) + 1
-    key_this = this[:, 1] * span + this[:, 2]
-    key_last = dict(zip(last[:, 1] * span + last[:, 2], last[:, 4]))
-    targets = dict(((u * span + i), float(v)) for u, i, v in Target.objects.filter(
-        zone_id__in=zone_ids, year=year, unit__isnull=False).values_list("unit_id", "indicator_id", "value"))
-    keep = np.array([(int(u) in visible) and inds[int(i)][2] != Indicator.Rollup.RATIO
-                     for u, i in zip(this[:, 1], this[:, 2])], dtype=bool) if len(this) else np.zeros(0, bool)
-    this, key_this = this[keep], key_this[keep]
-    scale = np.array([inds[int(i)][1] for i in this[:, 2]])
-    hib = np.array([inds[int(i)][0] for i in this[:, 2]], dtype=bool)
+    ind_rows = list(Indicator.objects.filter(zone_id__in=zone_ids).values_list("pk", "higher_is_better", "scale",
+                                                                               "rollup"))
+    span = max((r[0] for r in ind_rows), default=0) + 1
+    scale_of = np.ones(span)
+    hib_of = np.ones(span, dtype=bool)
+    ratio_of = np.zeros(span, dtype=bool)
+    for pk, hib, scale, rollup in ind_rows:
+        scale_of[pk], hib_of[pk], ratio_of[pk] = float(scale), hib, rollup == Indicator.Rollup.RATIO
+    unit_rows = list(Unit.objects.filter(zone_id__in=zone_ids).values_list("pk", "group"))
+    n_units = max((u for u, _g in unit_rows), default=0) + 1
+    group_names = sorted({g for _u, g in unit_rows})
+    group_of = np.zeros(n_units, dtype=np.int64)
+    for u, g in unit_rows:
+        group_of[u] = group_names.index(g)
+    visible_of = np.zeros(n_units, dtype=bool)
+    visible_of[list(Unit.objects.restrict(member).filter(zone_id__in=zone_ids).values_list("pk", flat=True))] = True
+
+    def fetch(qs, *fields):
+        return np.array(list(qs.values_list(*fields)), dtype=float).reshape(-1, len(fields))
+
+    rows = fetch(Actual.objects.filter(zone_id__in=zone_ids, year__in=(year, year - 1), month=month),
+                 "zone_id", "unit_id", "indicator_id", "year", Cast("ytd", FloatField()))
+    this, last = rows[rows[:, 3] == year], rows[rows[:, 3] == year - 1]
+    units_i, inds_i = this[:, 1].astype(np.int64), this[:, 2].astype(np.int64)
+    keep = visible_of[units_i] & ~ratio_of[inds_i]
+    this, units_i, inds_i = this[keep], units_i[keep], inds_i[keep]
+    key = units_i * span + inds_i
+    tg = fetch(Target.objects.filter(zone_id__in=zone_ids, year=year, unit__isnull=False), "unit_id", "indicator_id",
+               Cast("value", FloatField()))
+    scale = scale_of[inds_i]
+    hib = hib_of[inds_i]
     actual = this[:, 4] / scale
-    target = np.array([targets.get(k, np.nan) for k in key_this]) / scale
-    last_year = np.array([key_last.get(k, np.nan) for k in key_this]) / scale
-    plans = {iid: shares for iid, shares in MonthlyPlan.objects.filter(zone_id__in=zone_ids, year=year)
-             .values_list("indicator_id", "shares")}
-    tp = np.array([eng.time_progress(month, plans.get(int(i))) for i in this[:, 2]]) if plans else \
-        np.full(len(this), eng.time_progress(month))
+    target = _lookup(key, (tg[:, 0] * span + tg[:, 1]).astype(np.int64), tg[:, 2]) / scale
+    last_year = _lookup(key, (last[:, 1] * span + last[:, 2]).astype(np.int64), last[:, 4]) / scale
+    plans = dict(MonthlyPlan.objects.filter(zone_id__in=zone_ids, year=year).values_list("indicator_id", "shares"))
+    tp = np.full(len(this), eng.time_progress(month))
+    for iid, shares in plans.items():
+        tp[inds_i == iid] = eng.time_progress(month, shares)
     comp = eng.completion(actual, target)
     gap = eng.pace_gap_pp(comp, tp)
     yoy = eng.yoy_growth(actual, last_year)
     rules = {z: (float(r), float(y), float(d) / 100) for z, r, y, d in DispatchRule.objects.filter(
         zone_id__in=zone_ids).values_list("zone_id", "red_gap_pp", "yellow_gap_pp", "red_yoy_drop")}
     default = eng.WarningRule()
-    per_row = np.array([rules.get(int(z), (default.red_gap_pp, default.yellow_gap_pp, default.red_yoy_drop))
-                        for z in this[:, 0]]).reshape(-1, 3)
+    zmax = max(zone_ids, default=0) + 1
+    rule_of = np.tile([default.red_gap_pp, default.yellow_gap_pp, default.red_yoy_drop], (zmax, 1))
+    for z, r in rules.items():
+        rule_of[z] = r
+    zone_i = this[:, 0].astype(np.int64)
+    per_row = rule_of[zone_i]
     # each zone's own thresholds, row by row (the comparisons broadcast)
     warning = eng.warning_levels(comp, gap, yoy, hib, eng.WarningRule(per_row[:, 0], per_row[:, 1], per_row[:, 2]))
-    groups = np.array([unit_group.get(int(u), "") for u in this[:, 1]])
-    _, group_ids = np.unique(groups, return_inverse=True)
-    segment = (this[:, 0] * span + this[:, 2]) * (group_ids.max(initial=0) + 1) + group_ids
-    rank_key = np.where(np.isnan(comp), yoy, comp)
-    rank = segment_ranks(segment.astype(np.int64), rank_key, higher_is_better=hib)
-    rank[groups == ""] = np.nan
-    # zone totals per indicator (sum roll-up)
-    zkey = this[:, 0] * span + this[:, 2]
+    groups = group_of[units_i]
+    segment = (zone_i * span + inds_i) * (len(group_names) + 1) + groups
+    rank = segment_ranks(segment, np.where(np.isnan(comp), yoy, comp), higher_is_better=hib)
+    if "" in group_names:
+        rank[groups == group_names.index("")] = np.nan
+    zkey = zone_i * span + inds_i
     uniq, inv = np.unique(zkey, return_inverse=True)
     totals = np.zeros(len(uniq))
     np.add.at(totals, inv, actual)
-    return {"zone": this[:, 0].astype(int), "unit": this[:, 1].astype(int), "indicator": this[:, 2].astype(int),
-            "actual": actual, "target": target, "last_year": last_year, "completion": comp, "pace_gap_pp": gap,
-            "yoy_growth": yoy, "rank": rank, "warning": warning,
-            "zone_totals": {(int(k // span), int(k % span)): float(t) for k, t in zip(uniq, totals)}}
+    return {"zone": zone_i, "unit": units_i, "indicator": inds_i, "actual": actual, "target": target,
+            "last_year": last_year, "completion": comp, "pace_gap_pp": gap, "yoy_growth": yoy, "rank": rank,
+            "warning": warning, "zone_totals": {(int(k // span), int(k % span)): float(t) for k, t in zip(uniq, totals)}}
