@@ -38,7 +38,7 @@ def run():
     from tuijin.core.scope import SYSTEM
     from tuijin.exchange.base import get_importer, run_import
     from tuijin.org.demo import build_scale_zone, make_member
-    from tuijin.org.models import Member, Unit
+    from tuijin.org.models import Unit
     from tuijin.projects.models import Project
     import random
 
@@ -82,7 +82,7 @@ def run():
     res.fields["unit"].widget = widgets.ForeignKeyWidget(Unit, field="name")
     res.fields["unit"].widget.get_queryset = lambda value, row, *a, **k: Unit.objects.filter(zone=zone2)
     t = time.perf_counter()
-    result = res.import_data(dataset, dry_run=False, raise_errors=True, use_transactions=True)
+    res.import_data(dataset, dry_run=False, raise_errors=True, use_transactions=True)
     theirs = time.perf_counter() - t
     rows.append({"benchmark": "same file through django-import-export (5 of 22 columns, no checks)", "figure": theirs,
                  "unit": "s", "limit": ""})

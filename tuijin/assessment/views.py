@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from tuijin.assessment import selectors, services
 from tuijin.assessment.documents import commendation_docx, commendation_xlsx
-from tuijin.assessment.models import Commendation, Run, Scheme
+from tuijin.assessment.models import Run, Scheme
 from tuijin.engine.assessment import SchemeError
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from tuijin.bulletins import documents
 from tuijin.bulletins.models import Bulletin
 from tuijin.bulletins.selectors import PeriodError, bulletin_data
-from tuijin.core.context import Actor, acting_as, current_actor
+from tuijin.core.context import acting_as, current_actor
 from tuijin.core.scope import SYSTEM
 
 DEFAULT_CLOSING = ("对照全年目标,各单位要对标先进、找准差距,紧盯滞后指标和滞后项目,细化措施、压实责任,"

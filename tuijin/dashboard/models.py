@@ -1,1 +1,1 @@
-from django.db import models  # noqa: F401
+# No models: this app builds on the others.

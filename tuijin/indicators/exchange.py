@@ -92,7 +92,7 @@ class TargetImporter(Importer):
         summary = ImportSummary()
         existing = {(t.year, t.unit_id, t.indicator_id): t for t in Target.objects.filter(
             zone=zone, year__in={p[3] for p in plan})}
-        log, creates = [], []
+        creates = []
         for number, unit, ind, year, value in plan:
             t = existing.get((year, unit.pk if unit else None, ind.pk))
             label = f"{year} {unit.name if unit else '全区'} {ind.name}"
@@ -101,7 +101,6 @@ class TargetImporter(Importer):
                 summary.created += 1
                 summary.changes.append({"row": number, "key": label, "action": "新增", "fields": str(ind.to_display(value))})
             elif t.value != value:
-                before = snapshot(t)
                 summary.changes.append({"row": number, "key": label, "action": "更新",
                                         "fields": f"{ind.to_display(t.value)} → {ind.to_display(value)}"})
                 t.value = value

@@ -121,7 +121,6 @@ def _dispatch_rows(*, member, zone, year: int, month: int, include_zone_row: boo
     rule = DispatchRule.objects.filter(zone=zone).first()
     warn = eng.WarningRule(float(rule.red_gap_pp), float(rule.yellow_gap_pp), float(rule.red_yoy_drop) / 100) \
         if rule else eng.WarningRule()
-    by_id = {i.pk: i for i in indicators}
 
     # Zone totals (stored units): sums over units, then ratios.
     totals: dict[int, tuple[Decimal | None, Decimal | None]] = {}
@@ -294,19 +293,6 @@ def latest_period(*, zone) -> tuple[int, int] | None:
     return tuple(found) if found else None
 
 
-def _lookup(keys: np.ndarray, table_keys: np.ndarray, table_values: np.ndarray) -> np.ndarray:
-    """Vectorised dict lookup: table_values at table_keys == keys, NaN where absent."""
-    out = np.full(len(keys), np.nan)
-    if len(table_keys) == 0:
-        return out
-    order = np.argsort(table_keys)
-    sk, sv = table_keys[order], table_values[order]
-    pos = np.clip(np.searchsorted(sk, keys), 0, len(sk) - 1)
-    hit = sk[pos] == keys
-    out[hit] = sv[pos[hit]]
-    return out
-
-
 def province_dispatch(*, member, zones, year: int, month: int) -> dict:
     """Dispatch of many zones at once (a province): one query per table and NumPy throughout.
 
@@ -314,9 +300,6 @@ def province_dispatch(*, member, zones, year: int, month: int) -> dict:
     indicator, actual (display units), target, completion, pace gap, yoy, rank within zone × indicator ×
     group, warning — and the zone totals per indicator. Ratio indicators are left to the per-zone table.
     """
-    from django.db.models import FloatField
-    from django.db.models.functions import Cast
-
     from tuijin.engine.ranking import segment_ranks
     from tuijin.org.models import Zone
 
@@ -338,30 +321,45 @@ def province_dispatch(*, member, zones, year: int, month: int) -> dict:
     visible_of = np.zeros(n_units, dtype=bool)
     visible_of[list(Unit.objects.restrict(member).filter(zone_id__in=zone_ids).values_list("pk", flat=True))] = True
 
-    def fetch(qs, *fields):
+    def fetch_sql(sql, params, width):
         # Straight from the cursor: hundreds of thousands of rows skip the ORM's per-row machinery.
         from django.db import connection
 
-        sql, params = qs.values_list(*fields).query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            data = cursor.fetchall()
-        return np.array(data, dtype=float).reshape(-1, len(fields))
+        connection.ensure_connection()
+        if connection.vendor == "postgresql":  # binary transfer: no number formatting and parsing per value
+            import psycopg
 
-    rows = fetch(Actual.objects.filter(zone_id__in=zone_ids, year__in=(year, year - 1), month=month),
-                 "zone_id", "unit_id", "indicator_id", "year", Cast("ytd", FloatField()))
-    this, last = rows[rows[:, 3] == year], rows[rows[:, 3] == year - 1]
-    units_i, inds_i = this[:, 1].astype(np.int64), this[:, 2].astype(np.int64)
+            with psycopg.Cursor(connection.connection) as cursor:
+                cursor.execute(sql, params, binary=True)
+                data = cursor.fetchall()
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                data = cursor.fetchall()
+        return np.array(data, dtype=float).reshape(-1, width)
+
+    # one read joins each figure with last year's and its target; the zone follows from the unit
+    act, tgt = Actual._meta.db_table, Target._meta.db_table
+    marks = ", ".join(["%s"] * len(zone_ids)) or "NULL"
+    sql = (f"SELECT a.unit_id, a.indicator_id, CAST(a.ytd AS DOUBLE PRECISION), "
+           f"CAST(COALESCE(a.last_year_ytd, l.ytd) AS DOUBLE PRECISION), CAST(t.value AS DOUBLE PRECISION) "
+           f"FROM {act} a "
+           f"LEFT JOIN {act} l ON l.unit_id = a.unit_id AND l.indicator_id = a.indicator_id AND l.year = %s "
+           f"AND l.month = %s "
+           f"LEFT JOIN {tgt} t ON t.unit_id = a.unit_id AND t.indicator_id = a.indicator_id AND t.year = %s "
+           f"WHERE a.zone_id IN ({marks}) AND a.year = %s AND a.month = %s")
+    this = fetch_sql(sql, [year - 1, month, year, *zone_ids, year, month], 5)
+    zone_of = np.zeros(n_units, dtype=np.int64)
+    for u, z in Unit.objects.filter(zone_id__in=zone_ids).values_list("pk", "zone_id"):
+        zone_of[u] = z
+    units_i, inds_i = this[:, 0].astype(np.int64), this[:, 1].astype(np.int64)
     keep = visible_of[units_i] & ~ratio_of[inds_i]
     this, units_i, inds_i = this[keep], units_i[keep], inds_i[keep]
-    key = units_i * span + inds_i
-    tg = fetch(Target.objects.filter(zone_id__in=zone_ids, year=year, unit__isnull=False), "unit_id", "indicator_id",
-               Cast("value", FloatField()))
     scale = scale_of[inds_i]
     hib = hib_of[inds_i]
-    actual = this[:, 4] / scale
-    target = _lookup(key, (tg[:, 0] * span + tg[:, 1]).astype(np.int64), tg[:, 2]) / scale
-    last_year = _lookup(key, (last[:, 1] * span + last[:, 2]).astype(np.int64), last[:, 4]) / scale
+    actual = this[:, 2] / scale
+    last_year = this[:, 3] / scale
+    target = this[:, 4] / scale
     plans = dict(MonthlyPlan.objects.filter(zone_id__in=zone_ids, year=year).values_list("indicator_id", "shares"))
     tp = np.full(len(this), eng.time_progress(month))
     for iid, shares in plans.items():
@@ -376,7 +374,7 @@ def province_dispatch(*, member, zones, year: int, month: int) -> dict:
     rule_of = np.tile([default.red_gap_pp, default.yellow_gap_pp, default.red_yoy_drop], (zmax, 1))
     for z, r in rules.items():
         rule_of[z] = r
-    zone_i = this[:, 0].astype(np.int64)
+    zone_i = zone_of[units_i]
     per_row = rule_of[zone_i]
     # each zone's own thresholds, row by row (the comparisons broadcast)
     warning = eng.warning_levels(comp, gap, yoy, hib, eng.WarningRule(per_row[:, 0], per_row[:, 1], per_row[:, 2]))

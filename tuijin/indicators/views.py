@@ -2,8 +2,6 @@ from __future__ import annotations
 
 import datetime
 import json
-from decimal import Decimal
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse

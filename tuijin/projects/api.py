@@ -4,7 +4,7 @@ from rest_framework.exceptions import NotFound
 
 from tuijin.core.api import ScopedModelViewSet
 from tuijin.org.models import Unit
-from tuijin.projects import selectors, services
+from tuijin.projects import services
 from tuijin.projects.models import Project, ProjectProgress
 from tuijin.projects.services import EDITABLE
 

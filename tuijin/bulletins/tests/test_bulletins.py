@@ -11,7 +11,6 @@ from docx import Document
 from openpyxl import load_workbook
 
 from tuijin.bulletins import documents, services
-from tuijin.bulletins.models import Bulletin
 from tuijin.bulletins.selectors import PeriodError, bulletin_data
 from tuijin.core.scope import SYSTEM
 
@@ -149,7 +148,7 @@ class TestBadInput:
             call_command("bulletin", "--zone", "za", "--period", "2999-01", "--format", "docx", "--out", "/tmp/x.docx")
 
     def test_names_with_characters_xml_rejects(self, world):
-        from tuijin.indicators.services import actual_save, catalogue_install, target_set
+        from tuijin.indicators.services import catalogue_install, target_set
         from tuijin.org.services import unit_update
 
         cat = {i.code: i for i in catalogue_install(zone=world.zone_a)}

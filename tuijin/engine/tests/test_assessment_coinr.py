@@ -1,7 +1,6 @@
 """`tuijin assess` reproduces COINr's scores at every level (relative 1e-12) and its ranks (rounded to 9 places)."""
 import csv
 import json
-import math
 from pathlib import Path
 
 import pytest

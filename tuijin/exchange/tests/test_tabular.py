@@ -1,5 +1,4 @@
 """The framework on its own: reading, every cell kind, all errors at once, templates and exports."""
-import csv
 import datetime as dt
 import io
 from decimal import Decimal

@@ -1,6 +1,5 @@
 """Targets and actuals by CLI and by page: all-or-nothing, `第N行 列名: 原因` on stderr, non-zero exit."""
 import io
-import json
 from decimal import Decimal
 from pathlib import Path
 

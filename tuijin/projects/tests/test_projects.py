@@ -9,7 +9,6 @@ from django.core.management.base import CommandError
 from openpyxl import Workbook, load_workbook
 
 from tuijin.core.models import ChangeLog
-from tuijin.core.scope import SYSTEM
 from tuijin.projects import selectors, services
 from tuijin.projects.exchange import ledger_columns
 from tuijin.projects.models import NodePlanTemplate, Project, ProjectProgress, TemplateNode
