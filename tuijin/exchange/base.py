@@ -1,14 +1,23 @@
-"""Importers and exporters plug into the framework here; apps register them in their ``exchange.py``.
+"""Importers plug into the framework here; an app registers them in its ``exchange.py`` module.
 
+    from tuijin.exchange.base import Importer, ImportSummary, RowErrors, register
+    from tuijin.exchange.tabular import CellError, Column
+
+    @register
     class TargetImporter(Importer):
-        name = "targets"; title = "年度目标"
-        def columns(self, zone): return [Column("年度", "year", "integer", required=True), …]
-        def apply(self, rows, *, zone, member): … upsert …; return ImportSummary(created=…, updated=…)
+        name = "targets"                  # tuijin import targets FILE --zone CODE; /exchange/targets/import/
+        title = "年度目标"                 # template file name and sheet title
+        key = None                        # a field (or tuple of fields) unique within one file, if any
+        def columns(self, zone): return [Column("年度", "year", "integer", required=True), ...]
+        def apply(self, rows, *, zone, member, confirmed=False):
+            ...  # resolve references, check scope; raise RowErrors([...]) listing every problem
+            ...  # upsert; record_bulk(...) for bulk writes
+            return ImportSummary(created=..., updated=..., unchanged=..., changes=[...])
+        def export_rows(self, *, zone, member, filters): return [{"year": 2023, ...}, ...]
 
-    register(TargetImporter)
-
-``run_import`` reads, validates and applies in ONE transaction: any error, in a cell or found while
-applying (raise ``RowErrors``), and nothing is written.
+``run_import`` reads, validates and applies in ONE transaction: any error — in a cell, or found while applying
+(``RowErrors``) — and nothing is written. ``dry_run`` runs ``apply`` and rolls back, which gives the preview.
+Values a person must confirm (``NeedsConfirmation``) stop the import until it is run again with ``confirmed``.
 """
 from __future__ import annotations
 
@@ -16,6 +25,7 @@ import importlib
 from dataclasses import dataclass, field
 
 from django.apps import apps
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from tuijin.exchange.tabular import CellError, Column, FileProblem, ParseResult, Row, Table, parse_table, read_table
@@ -32,7 +42,7 @@ class NeedsConfirmation(Exception):
 
 
 class RowErrors(Exception):
-    """Errors found while applying rows (unknown references, rule violations); rolls everything back."""
+    """Errors found while applying rows (unknown references, scope, rule violations); rolls everything back."""
 
     def __init__(self, errors: list[CellError]):
         super().__init__("; ".join(str(e) for e in errors[:5]))
@@ -57,7 +67,7 @@ class ImportOutcome:
     summary: ImportSummary | None = None
     errors: list[CellError] = field(default_factory=list)
     message: str = ""
-    table: Table | None = None
+    table: Table | None = None  # as read, for the error workbook
     applied: bool = False
     warnings: list[str] = field(default_factory=list)  # to confirm before the import is applied
 
@@ -69,7 +79,7 @@ class ImportOutcome:
 class Importer:
     name = ""
     title = ""
-    key: str | None = None  # field unique within one file
+    key: str | tuple[str, ...] | None = None  # field(s) unique within one file
     export_title = ""
 
     def columns(self, zone) -> list[Column]:
@@ -78,6 +88,10 @@ class Importer:
     def apply(self, rows: list[Row], *, zone, member, confirmed: bool = False) -> ImportSummary:
         """Upsert the rows; raise RowErrors for problems, NeedsConfirmation for values to confirm."""
         raise NotImplementedError
+
+    def can_import(self, member) -> bool:
+        """Whether the member may use this import at all (rows are still checked against the data scope)."""
+        return bool(member is not None and member.can_change)
 
     def template_lists(self, zone, member) -> dict[str, list[str]]:
         """Drop-down options for lookup columns, e.g. {"unit": [unit names]}."""
@@ -88,11 +102,14 @@ class Importer:
 
 
 def register(cls: type[Importer]) -> type[Importer]:
+    if not cls.name:
+        raise ValueError(f"{cls.__name__} needs a name")
     _REGISTRY[cls.name] = cls
     return cls
 
 
 def importers() -> dict[str, type[Importer]]:
+    """Every registered importer by name, after importing each tuijin app's ``exchange`` module once."""
     if not getattr(importers, "_loaded", False):
         for config in apps.get_app_configs():
             if config.name.startswith("tuijin."):
@@ -112,6 +129,12 @@ def get_importer(name: str) -> Importer:
     return found()
 
 
+def _refused(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return ";".join(exc.messages)
+    return str(exc) or "超出您的数据权限范围"
+
+
 def run_import(importer: Importer, data: bytes, filename: str, *, zone, member, dry_run: bool = False,
                confirmed: bool = False) -> ImportOutcome:
     """Read, check and apply a file; all-or-nothing. ``dry_run`` computes the preview and writes nothing;
@@ -120,7 +143,8 @@ def run_import(importer: Importer, data: bytes, filename: str, *, zone, member, 
         table = read_table(data, filename)
         result: ParseResult = parse_table(table, importer.columns(zone), key=importer.key)
     except FileProblem as exc:
-        return ImportOutcome(ok=False, errors=exc.errors, message=exc.message)
+        message = f"表头与模板不符({len(exc.errors)} 处),未导入任何数据" if exc.errors else exc.message
+        return ImportOutcome(ok=False, errors=exc.errors, message=message, table=exc.table)
     if result.errors:
         errors = list(result.errors)
         if result.rows:
@@ -131,19 +155,23 @@ def run_import(importer: Importer, data: bytes, filename: str, *, zone, member, 
                     transaction.set_rollback(True)
             except RowErrors as exc:
                 errors += exc.errors
+            except (PermissionDenied, ValidationError):
+                pass  # reported once the cell errors are fixed; they name no row
         errors.sort(key=lambda e: e.row)
         return ImportOutcome(ok=False, errors=errors, table=table, message=f"发现 {len(errors)} 处错误,未导入任何数据")
     if not result.rows:
-        return ImportOutcome(ok=False, message=f"工作表「{table.sheet}」没有数据行", table=table)
+        return ImportOutcome(ok=False, message=f"工作表「{table.sheet}」只有表头,没有数据行", table=table)
     try:
         with transaction.atomic():
             summary = importer.apply(result.rows, zone=zone, member=member, confirmed=confirmed or dry_run)
             if dry_run:
                 transaction.set_rollback(True)
     except RowErrors as exc:
-        return ImportOutcome(ok=False, errors=exc.errors, table=table,
-                             message=f"发现 {len(exc.errors)} 处错误,未导入任何数据")
+        errors = sorted(exc.errors, key=lambda e: e.row)
+        return ImportOutcome(ok=False, errors=errors, table=table, message=f"发现 {len(errors)} 处错误,未导入任何数据")
     except NeedsConfirmation as exc:
         return ImportOutcome(ok=False, warnings=exc.warnings, table=table,
                              message=f"有 {len(exc.warnings)} 处数值需要确认,未导入任何数据")
+    except (PermissionDenied, ValidationError) as exc:
+        return ImportOutcome(ok=False, table=table, message=f"导入被拒绝:{_refused(exc)};未导入任何数据")
     return ImportOutcome(ok=True, summary=summary, table=table, applied=not dry_run, warnings=summary.warnings)

@@ -8,7 +8,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from tuijin.engine.assessment.io import dumps, read_data, result_json, result_xlsx
+from tuijin.engine.assessment.io import decode, dumps, read_data, result_json, result_xlsx
 from tuijin.engine.assessment.robustness import robustness
 from tuijin.engine.assessment.run import assess
 from tuijin.engine.assessment.scheme import SchemeError, parse_scheme
@@ -27,24 +27,30 @@ def main(argv: list[str] | None = None) -> int:
         scheme_path = Path(args.scheme)
         if not scheme_path.is_file():
             raise SchemeError(f"找不到方案文件「{args.scheme}」")
-        scheme = parse_scheme(scheme_path.read_text(encoding="utf-8"))
+        scheme = parse_scheme(decode(scheme_path.read_bytes(), scheme_path.name))
         data = read_data(args.data, scheme)
+        if args.format == "xlsx" and not args.out:
+            raise SchemeError("xlsx 格式需要 --out 文件名")
         result = assess(scheme, data)
         rob = robustness(scheme, data, samples=args.uncertainty, seed=args.seed) if args.uncertainty else None
     except SchemeError as exc:
         print(str(exc), file=sys.stderr)
         return 1
-    if args.format == "json":
-        text = dumps(result_json(result, rob))
-        if args.out:
+    except OSError as exc:
+        print(f"无法读取文件:{exc}", file=sys.stderr)
+        return 1
+    try:
+        if args.format == "json":
+            text = dumps(result_json(result, rob))
+            if not args.out:
+                sys.stdout.write(text + "\n")
+                return 0
             Path(args.out).write_text(text, encoding="utf-8")
         else:
-            sys.stdout.write(text + "\n")
-        return 0
-    if not args.out:
-        print("xlsx 格式需要 --out 文件名", file=sys.stderr)
+            Path(args.out).write_bytes(result_xlsx(result, scheme, rob))
+    except OSError as exc:
+        print(f"无法写入结果文件「{args.out}」:{exc.strerror or exc}", file=sys.stderr)
         return 1
-    Path(args.out).write_bytes(result_xlsx(result, scheme, rob))
     return 0
 
 

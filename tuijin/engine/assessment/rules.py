@@ -1,41 +1,62 @@
-"""Scoring rules: each turns one indicator's raw values (all units at once) into scores, and says why.
+"""Scoring rules: each turns one indicator's raw values (all units of a group at once) into scores, and says why.
 
 ``x`` holds the raw values (NaN = missing); ``d`` is the direction (+1 higher is better, −1 lower is better).
-The composite-index normalisations follow COINr exactly (direction applied first: x' = d·x).
+The composite-index normalisations follow COINr exactly (direction applied first: x' = d·x); statistics
+(min, max, mean, sd, ranks, the best unit) are taken over the non-missing values.
+
+``score`` returns the scores and a small context (the statistics used) from which ``explain`` writes the
+reason for one unit without recomputing anything.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from tuijin.engine.assessment.scheme import Node, SchemeError
+from tuijin.engine.assessment.scheme import Node
+from tuijin.engine.numbers import format_fixed
+from tuijin.engine.ranking import competition_rank
 
 
-def _stats_ok(xp: np.ndarray) -> np.ndarray:
-    return xp[~np.isnan(xp)]
+class BadValue(ValueError):
+    """A value a rule cannot score (e.g. a target of 0); ``i`` is the unit's index within the group."""
+
+    def __init__(self, i: int, message: str):
+        super().__init__(message)
+        self.i = i
+        self.message = message
 
 
-def minmax(xp, low=0.0, high=100.0):
-    v = _stats_ok(xp)
+def _present(v: np.ndarray) -> np.ndarray:
+    return v[~np.isnan(v)]
+
+
+def _keep_missing(x: np.ndarray, y) -> np.ndarray:
+    return np.where(np.isnan(x), np.nan, y)
+
+
+# --- the composite-index normalisations (COINr's n_minmax, n_zscore, n_rank, n_dist2targ) ---
+
+def minmax(xp: np.ndarray, low: float = 0.0, high: float = 100.0) -> np.ndarray:
+    """(x' − min)/(max − min)·(high − low) + low; all units equal → ``high`` (nobody is worse than another)."""
+    v = _present(xp)
     if v.size == 0:
         return np.full_like(xp, np.nan)
     lo, hi = v.min(), v.max()
     if hi == lo:
-        return np.where(np.isnan(xp), np.nan, high)
+        return _keep_missing(xp, high)
     return (xp - lo) / (hi - lo) * (high - low) + low
 
 
-def zscore(xp, mean=0.0, sd=1.0):
-    v = _stats_ok(xp)
-    if v.size < 2:
-        return np.where(np.isnan(xp), np.nan, mean)
-    s = v.std(ddof=1)
+def zscore(xp: np.ndarray, mean: float = 0.0, sd: float = 1.0) -> np.ndarray:
+    """(x' − mean)/sd·sd_new + mean_new with the sample sd (n − 1); fewer than 2 values or sd 0 → the mean."""
+    v = _present(xp)
+    s = v.std(ddof=1) if v.size >= 2 else 0.0
     if s == 0:
-        return np.where(np.isnan(xp), np.nan, mean)
+        return _keep_missing(xp, mean)
     return (xp - v.mean()) / s * sd + mean
 
 
-def rank_ascending(xp):
-    """Rank among non-missing values, ties get the smallest rank (R's ties.method = "min")."""
+def rank_ascending(xp: np.ndarray) -> np.ndarray:
+    """Rank among non-missing values, worst 1, ties get the smallest rank (R's ties.method = "min")."""
     out = np.full_like(xp, np.nan)
     ok = ~np.isnan(xp)
     v = np.sort(xp[ok])
@@ -43,129 +64,224 @@ def rank_ascending(xp):
     return out
 
 
-def dist2targ(xp, target_p, cap=False):
-    v = _stats_ok(xp)
+def dist2targ(xp: np.ndarray, target_p: float, cap: bool = False) -> np.ndarray:
+    """(x' − min x')/(t' − min x'), t' = d·target; capped at 1 if asked."""
+    v = _present(xp)
     if v.size == 0:
         return np.full_like(xp, np.nan)
     lo = v.min()
+    if target_p == lo:
+        return _keep_missing(xp, 1.0)
     y = (xp - lo) / (target_p - lo)
     return np.minimum(y, 1.0) if cap else y
 
 
-def score(node: Node, x: np.ndarray, columns: dict[str, np.ndarray]) -> np.ndarray:
-    """Scores of one indicator for every unit; NaN where the input is missing."""
+# --- points rules of zones' assessment regulations ---
+
+def _target(spec, columns: dict[str, np.ndarray], n: int) -> np.ndarray:
+    if isinstance(spec, str):
+        return columns[spec].astype(float)
+    return np.full(n, float(spec))
+
+
+def completion(x, target, d, *, points, per_pp=1.0, bonus_per_pp=0.0, floor=0.0, cap=None, mode="linear"):
+    """Target completion: pct = x ÷ target (target ÷ x when lower is better).
+
+    linear: points − per_pp·(percentage points short) + bonus_per_pp·(percentage points over), within
+    [floor, cap] (cap defaults to the full marks); all_or_nothing: full marks at 100 %, else ``floor``.
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pct = x / target if d == 1 else target / x
+    if mode == "all_or_nothing":
+        return _keep_missing(pct, np.where(pct >= 1 - 1e-12, points, floor)), pct
+    short = np.maximum(0.0, (1 - pct) * 100)
+    over = np.maximum(0.0, (pct - 1) * 100)
+    y = points - per_pp * short + bonus_per_pp * over
+    return np.clip(y, floor, points if cap is None else cap), pct
+
+
+def efficacy(xp, floor_p, top_p, *, clamp_low=True, cap_high=True):
+    """功效系数法: 60 + 40·(x' − floor)/(top − floor); below 60 only if ``clamp_low`` is false."""
+    if top_p == floor_p:
+        return _keep_missing(xp, 100.0)
+    y = 60 + 40 * (xp - floor_p) / (top_p - floor_p)
+    if clamp_low:
+        y = np.maximum(y, 60)
+    if cap_high:
+        y = np.minimum(y, 100)
+    return y
+
+
+def ratio_to_best(x, d, points):
+    """x ÷ best × points (best ÷ x when lower is better); needs positive values."""
+    v = _present(x)
+    if v.size == 0:
+        return np.full_like(x, np.nan), np.nan
+    best = v.max() if d == 1 else v.min()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (x / best if d == 1 else best / x) * points, best
+
+
+def improvement(x, last, d, *, points, base_share=0.8, step=0.05, step_points=1.0, cap=None, whole_steps=False):
+    """Last year's level earns base_share·points; each ``step`` of growth above it adds ``step_points`` (by whole
+    steps if asked), the addition capped at ``cap`` (default: up to full marks); below last year the base shrinks
+    in proportion (base·x ÷ last)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        growth = x / last - 1 if d == 1 else last / x - 1
+    base = points * base_share
+    steps = np.maximum(growth, 0) / step
+    if whole_steps:
+        steps = np.floor(steps + 1e-9)
+    up = np.minimum(points - base if cap is None else cap, step_points * steps)
+    return np.where(growth >= 0, base + up, np.maximum(0, base * (1 + growth))), growth
+
+
+def rank_points(x, d, points, per_place=0.05):
+    """points·(1 − per_place·(rank − 1)), never below 0; ranks 1 = best, ties share the smaller rank."""
+    ranks = np.array([np.nan if r is None else r for r in competition_rank(x, higher_is_better=d == 1)], dtype=float)
+    return np.maximum(0, points * (1 - per_place * (ranks - 1))), ranks
+
+
+def steps_points(x, d, steps, below=0.0):
+    """The points of the best threshold reached (x ≥ threshold, or x ≤ threshold when lower is better)."""
+    ordered = sorted(steps, key=lambda s: d * s[0])  # worst threshold first, so better ones overwrite
+    y = np.full_like(x, below)
+    reached = np.full(x.shape, np.nan)
+    for threshold, pts in ordered:
+        hit = d * x >= d * threshold
+        y = np.where(hit, pts, y)
+        reached = np.where(hit, threshold, reached)
+    return _keep_missing(x, y), reached
+
+
+def score(node: Node, x: np.ndarray, columns: dict[str, np.ndarray]) -> tuple[np.ndarray, dict]:
+    """Scores of one indicator for every unit of a group (NaN where the input is missing) and the context."""
     r = node.rule
     t = r["type"]
     d = node.direction
     xp = d * x
-    points = float(node.points if node.points is not None else r.get("points", 100))
+    points = node.full_marks
+    v = _present(xp)
+    ctx: dict = {"n": int(v.size)}
     if t == "minmax":
-        return minmax(xp, float(r.get("low", 0)), float(r.get("high", 100)))
+        ctx.update(lo=d * v.min() if v.size else np.nan, hi=d * v.max() if v.size else np.nan)
+        return minmax(xp, r.get("low", 0.0), r.get("high", 100.0)), ctx
     if t == "zscore":
-        return zscore(xp, float(r.get("mean", 0)), float(r.get("sd", 1)))
+        ctx.update(mean=d * v.mean() if v.size else np.nan, sd=v.std(ddof=1) if v.size >= 2 else np.nan)
+        return zscore(xp, r.get("mean", 0.0), r.get("sd", 1.0)), ctx
     if t == "rank":
-        return rank_ascending(xp)
+        return rank_ascending(xp), ctx
     if t == "dist2targ":
-        return dist2targ(xp, d * float(r["target"]), bool(r.get("cap", False)))
+        ctx.update(worst=d * v.min() if v.size else np.nan)
+        return dist2targ(xp, d * r["target"], r.get("cap", False)), ctx
     if t == "efficacy":
-        v = _stats_ok(xp)
-        floor = d * float(r["floor"]) if r.get("floor") is not None else (v.min() if v.size else np.nan)
-        top = d * float(r["top"]) if r.get("top") is not None else (v.max() if v.size else np.nan)
-        if top == floor:
-            return np.where(np.isnan(xp), np.nan, 100.0)
-        y = 60 + 40 * (xp - floor) / (top - floor)
-        if r.get("clamp_low", True):
-            y = np.maximum(y, 60)
-        if r.get("cap_high", True):
-            y = np.minimum(y, 100)
-        return y
+        floor = d * r["floor"] if "floor" in r else (v.min() if v.size else np.nan)
+        top = d * r["top"] if "top" in r else (v.max() if v.size else np.nan)
+        ctx.update(floor=d * floor, top=d * top)
+        y = efficacy(xp, floor, top, clamp_low=r.get("clamp_low", True), cap_high=r.get("cap_high", True))
+        if node.points is not None or "points" in r:  # the 60–100 scale as a share of the item's full marks
+            y = y * points / 100
+        return y, ctx
     if t == "completion":
-        target = _column_or_value(r["target"], columns, node)
-        pct = x / target if d == 1 else target / x
-        if r.get("mode") == "all_or_nothing":
-            return np.where(np.isnan(pct), np.nan, np.where(pct >= 1 - 1e-12, points, float(r.get("floor", 0))))
-        per_pp = float(r.get("per_pp", 1))
-        short = np.maximum(0, (1 - pct) * 100)
-        extra = np.maximum(0, (pct - 1) * 100) * float(r.get("bonus_per_pp", 0))
-        y = points - per_pp * short + extra
-        return np.clip(y, float(r.get("floor", 0)), float(r.get("cap", points)))
+        target = _target(r["target"], columns, len(x))
+        bad = np.flatnonzero(~np.isnan(x) & ~(target > 0))
+        if bad.size:
+            i = int(bad[0])
+            raise BadValue(i, f"指标「{node.code}」的目标值为{_g(target[i])},无法计算完成率(目标值须大于0)")
+        if d == -1 and (np.nan_to_num(x, nan=1.0) <= 0).any():
+            i = int(np.flatnonzero(np.nan_to_num(x, nan=1.0) <= 0)[0])
+            raise BadValue(i, f"指标「{node.code}」越小越好,实际值{_g(x[i])}须大于0才能计算完成率")
+        y, pct = completion(x, target, d, points=points, per_pp=r.get("per_pp", 1.0),
+                            bonus_per_pp=r.get("bonus_per_pp", 0.0), floor=r.get("floor", 0.0), cap=r.get("cap"),
+                            mode=r.get("mode", "linear"))
+        ctx.update(pct=pct, target=target, points=points)
+        return y, ctx
     if t == "ratio_to_best":
-        v = _stats_ok(x)
-        if v.size == 0:
-            return np.full_like(x, np.nan)
-        best = v.max() if d == 1 else v.min()
-        return (x / best if d == 1 else best / x) * points
+        if ((np.nan_to_num(x, nan=1.0) <= 0) if d == -1 else (np.nan_to_num(x, nan=0.0) < 0)).any():
+            i = int(np.flatnonzero(np.nan_to_num(x, nan=1.0) <= 0 if d == -1 else np.nan_to_num(x, nan=0.0) < 0)[0])
+            raise BadValue(i, f"指标「{node.code}」与最优单位相比计分,实际值{_g(x[i])}须{'大于0' if d == -1 else '不小于0'}")
+        y, best = ratio_to_best(x, d, points)
+        if d == 1 and best == 0:
+            y = _keep_missing(x, points)  # everyone at 0: all equally best
+        ctx.update(best=best, points=points)
+        return y, ctx
     if t == "improvement":
-        last = columns.get(r["last_year"])
-        if last is None:
-            raise SchemeError(f"指标「{node.code}」需要上年值列「{r['last_year']}」,数据中没有")
-        growth = x / last - 1 if d == 1 else last / x - 1
-        base = points * float(r.get("base_share", 0.8))
-        up = np.minimum(float(r.get("cap", points - base)),
-                        float(r.get("step_points", 1)) * np.maximum(growth, 0) / float(r.get("step", 0.05)))
-        return np.where(growth >= 0, base + up, np.maximum(0, base * (1 + growth)))
+        last = columns[r["last_year"]].astype(float)
+        bad = np.flatnonzero(~np.isnan(x) & ~(last > 0))
+        if bad.size:
+            i = int(bad[0])
+            raise BadValue(i, f"指标「{node.code}」的上年值({r['last_year']})为{_g(last[i])},无法计算增幅(须大于0)")
+        y, growth = improvement(x, last, d, points=points, base_share=r.get("base_share", 0.8),
+                                step=r.get("step", 0.05), step_points=r.get("step_points", 1.0), cap=r.get("cap"),
+                                whole_steps=r.get("whole_steps", False))
+        ctx.update(last=last, growth=growth, points=points)
+        return _keep_missing(x, y), ctx
     if t == "rank_points":
-        from tuijin.engine.ranking import competition_rank
-
-        ranks = np.array([np.nan if r_ is None else r_ for r_ in competition_rank(
-            [None if np.isnan(v) else v for v in x], higher_is_better=d == 1)], dtype=float)
-        return np.maximum(0, points * (1 - float(r.get("per_place", 0.05)) * (ranks - 1)))
+        y, ranks = rank_points(x, d, points, r.get("per_place", 0.05))
+        ctx.update(ranks=ranks, per_place=r.get("per_place", 0.05), points=points)
+        return y, ctx
     if t == "steps":
-        steps = sorted(((float(a), float(b)) for a, b in r["steps"]), key=lambda s: -d * s[0])
-        y = np.full_like(x, float(r.get("below", 0)))
-        for threshold, pts in reversed(steps):
-            y = np.where(xp >= d * threshold, pts, y)
-        return np.where(np.isnan(x), np.nan, y)
+        y, reached = steps_points(x, d, r["steps"], r.get("below", 0.0))
+        ctx.update(reached=reached, worst=min(r["steps"], key=lambda s: d * s[0])[0])
+        return y, ctx
     if t == "yesno":
-        return np.where(np.isnan(x), np.nan, np.where(x > 0, points, 0.0))
-    if t == "value":
-        return x.astype(float)
-    raise SchemeError(f"指标「{node.code}」的规则「{t}」不支持")
+        return _keep_missing(x, np.where(x > 0, points, 0.0)), ctx
+    return x.astype(float), ctx  # "value": points filed directly
 
 
-def _column_or_value(spec, columns, node: Node) -> np.ndarray | float:
-    if isinstance(spec, (int, float)):
-        if spec <= 0:
-            raise SchemeError(f"指标「{node.code}」的目标值必须大于0")
-        return float(spec)
-    col = columns.get(str(spec))
-    if col is None:
-        raise SchemeError(f"指标「{node.code}」的目标列「{spec}」在数据中不存在")
-    return col
+def _g(value: float) -> str:
+    return "空" if value != value else f"{value:g}"  # value != value: NaN, without NumPy's per-call cost
 
 
-def explain(node: Node, x: float, y: float, columns: dict[str, np.ndarray], i: int) -> str:
-    """Why one unit got ``y`` on this indicator, in words (e.g. "完成目标的92.3%,低于100%,扣7.7分")."""
+def explain(node: Node, x: float, y: float, ctx: dict, i: int, decimals: int = 2) -> str:
+    """Why one unit (index ``i`` in its group) got ``y`` on this indicator, e.g. "完成目标的92.3%,低于100%,扣0.77分"."""
     r = node.rule
     t = r["type"]
-    if np.isnan(x):
+    if x != x:
         return "无数据"
-    v = f"{x:g}"
+    if y != y:
+        return "无法计分"
+    f = lambda value: format_fixed(value, decimals)  # noqa: E731 - numbers half-up, as printed
+    v = _g(x)
+    d = node.direction
     if t == "completion":
-        target = r["target"]
-        tv = float(target) if isinstance(target, (int, float)) else float(columns[str(target)][i])
-        pct = x / tv if node.direction == 1 else tv / x
-        points = float(node.points if node.points is not None else r.get("points", 100))
-        if pct >= 1:
-            return f"完成目标的{pct * 100:.1f}%,得满分{y:g}分" if abs(y - points) < 1e-9 else \
-                f"完成目标的{pct * 100:.1f}%,得{y:.2f}分"
-        return f"完成目标的{pct * 100:.1f}%,低于100%,扣{points - y:.2f}分"
-    if t in ("minmax", "efficacy"):
-        return f"原始值{v},按{'极差法' if t == 'minmax' else '功效系数法'}折算为{y:.2f}分"
+        pct, points = ctx["pct"][i], ctx["points"]
+        p = format_fixed(pct * 100, 1)
+        if r.get("mode") == "all_or_nothing":
+            return f"完成目标的{p}%,得满分{f(y)}分" if pct >= 1 - 1e-12 else f"完成目标的{p}%,未完成目标,得{f(y)}分"
+        if pct < 1:
+            text = f"完成目标的{p}%,低于100%,扣{f(points - y)}分"
+            return text + (",已扣至最低分" if y <= r.get("floor", 0.0) and points - y > 0 else "")
+        if y > points:
+            return f"完成目标的{p}%,超额加{f(y - points)}分,得{f(y)}分"
+        return f"完成目标的{p}%,得满分{f(y)}分"
+    if t == "minmax":
+        return f"原始值{v},本组最差{_g(ctx['lo'])}、最好{_g(ctx['hi'])},按极差法折算为{f(y)}分"
+    if t == "efficacy":
+        return f"原始值{v},不允许值{_g(ctx['floor'])}、满意值{_g(ctx['top'])},按功效系数法得{f(y)}分"
     if t == "zscore":
-        return f"原始值{v},标准化得分{y:.4f}"
+        return f"原始值{v},本组平均{_g(ctx['mean'])}、标准差{_g(ctx['sd'])},标准化得分{format_fixed(y, 4)}"
     if t == "rank":
-        return f"原始值{v},排位得分{y:g}"
+        return f"原始值{v},在{ctx['n']}个有数据的单位中由差到好排第{int(y)}位,得{int(y)}分"
     if t == "dist2targ":
-        return f"原始值{v},距目标得分{y:.4f}"
+        return f"原始值{v},目标{_g(r['target'])},本组最差{_g(ctx['worst'])},距目标得分{format_fixed(y, 4)}"
     if t == "ratio_to_best":
-        return f"原始值{v},与最优单位相比得{y:.2f}分"
+        best = ctx["best"]
+        share = format_fixed((x / best if d == 1 else best / x) * 100 if best else 100, 1)
+        return f"原始值{v},最优单位{_g(best)},相当于最优的{share}%,得{f(y)}分"
     if t == "improvement":
-        return f"原始值{v},与上年{float(columns[r['last_year']][i]):g}相比得{y:.2f}分"
+        g = ctx["growth"][i]
+        change = f"增长{format_fixed(g * 100, 1)}%" if g >= 0 else f"下降{format_fixed(-g * 100, 1)}%"
+        if d == -1:
+            change = f"改善{format_fixed(g * 100, 1)}%" if g >= 0 else f"退步{format_fixed(-g * 100, 1)}%"
+        return f"本年{v},上年{_g(ctx['last'][i])},{change},得{f(y)}分"
     if t == "rank_points":
-        return f"原始值{v},按名次得{y:.2f}分"
+        return f"原始值{v},排第{int(ctx['ranks'][i])}名,每后退一名扣满分的{format_fixed(ctx['per_place'] * 100, 1)}%,得{f(y)}分"
     if t == "steps":
-        return f"原始值{v},按阶梯得{y:g}分"
+        reached = ctx["reached"][i]
+        if np.isnan(reached):
+            return f"原始值{v},未达到最低档{_g(ctx['worst'])},得{f(y)}分"
+        return f"原始值{v},达到{_g(reached)}档,得{f(y)}分"
     if t == "yesno":
-        return "是,得分" if x > 0 else "否,不得分"
-    return f"得{y:g}分"
+        return f"是,得{f(y)}分" if x > 0 else "否,不得分"
+    return f"直接计分,得{f(y)}分"

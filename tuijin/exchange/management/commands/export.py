@@ -26,6 +26,9 @@ class Command(BaseCommand):
         zone_obj = Zone.objects.filter(code=zone).first()
         if zone_obj is None:
             raise CommandError(f"未知的开发区代码「{zone}」")
+        bad = [f for f in filter if "=" not in f]
+        if bad:
+            raise CommandError(f"筛选条件应写成 KEY=VALUE,而不是「{bad[0]}」")
         filters = dict(f.split("=", 1) for f in filter)
         rows = importer.export_rows(zone=zone_obj, member=SYSTEM, filters=filters)
         Path(out).write_bytes(export_workbook(importer.columns(zone_obj), rows,

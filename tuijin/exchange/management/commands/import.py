@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tuijin.core.context import Actor, acting_as
 from tuijin.core.scope import SYSTEM
 from tuijin.exchange.base import get_importer, importers, run_import
+from tuijin.exchange.tabular import FileProblem, check_size
 from tuijin.org.models import Zone
 
 
@@ -31,6 +32,10 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"找不到文件「{file}」")
+        try:
+            check_size(path.stat().st_size)
+        except FileProblem as exc:
+            raise CommandError(exc.message) from exc
         with acting_as(Actor(username="命令行", source="cli")):
             outcome = run_import(importer, path.read_bytes(), path.name, zone=zone_obj, member=SYSTEM,
                                  dry_run=dry_run, confirmed=confirm)
@@ -46,3 +51,6 @@ class Command(BaseCommand):
         self.stdout.write(prefix + outcome.summary.text())
         for warning in outcome.summary.warnings:
             self.stdout.write(f"提示: {warning}")
+        if options["verbosity"] >= 2:
+            for change in outcome.summary.changes:
+                self.stdout.write(f"第{change['row']}行 {change['action']} {change['key']}: {change['fields']}")
