@@ -43,17 +43,18 @@ def world(db) -> World:
     """Zone A (淮安-like: office, two streets, a department) and zone B; one member per role."""
     from tuijin.org.demo import make_member
     from tuijin.org.models import Member, Unit
+    from tuijin.core.scope import SYSTEM
     from tuijin.org.services import unit_create, zone_create
 
     za = zone_create(code="za", name="甲经济技术开发区")
     zb = zone_create(code="zb", name="乙经济开发区", level="provincial")
-    office_unit = unit_create(member=None, zone=za, name="党政办公室", kind=Unit.Kind.OFFICE)
-    street1 = unit_create(member=None, zone=za, name="钵池街道", kind=Unit.Kind.STREET, parent=office_unit, group="街道")
-    street2 = unit_create(member=None, zone=za, name="枚乘街道", kind=Unit.Kind.STREET, parent=office_unit, group="街道")
-    dept = unit_create(member=None, zone=za, name="经济发展局", kind=Unit.Kind.DEPARTMENT, parent=office_unit,
+    office_unit = unit_create(member=SYSTEM, zone=za, name="党政办公室", kind=Unit.Kind.OFFICE)
+    street1 = unit_create(member=SYSTEM, zone=za, name="钵池街道", kind=Unit.Kind.STREET, parent=office_unit, group="街道")
+    street2 = unit_create(member=SYSTEM, zone=za, name="枚乘街道", kind=Unit.Kind.STREET, parent=office_unit, group="街道")
+    dept = unit_create(member=SYSTEM, zone=za, name="经济发展局", kind=Unit.Kind.DEPARTMENT, parent=office_unit,
                        group="部门")
-    office_b_unit = unit_create(member=None, zone=zb, name="党政办公室", kind=Unit.Kind.OFFICE)
-    street_b = unit_create(member=None, zone=zb, name="城南街道", kind=Unit.Kind.STREET, parent=office_b_unit)
+    office_b_unit = unit_create(member=SYSTEM, zone=zb, name="党政办公室", kind=Unit.Kind.OFFICE)
+    street_b = unit_create(member=SYSTEM, zone=zb, name="城南街道", kind=Unit.Kind.STREET, parent=office_b_unit)
     R, S = Member.Role, Member.Scope
     return World(
         zone_a=za, zone_b=zb, office_unit=office_unit, street1=street1, street2=street2, dept=dept,

@@ -1,7 +1,7 @@
 """Settings, all from the environment.
 
 DATABASE_URL   default sqlite:///<repo>/var/tuijin.sqlite3
-SECRET_KEY     required when DEBUG is off (a random one is made for the demo and tests)
+SECRET_KEY     set it in production; without it a random key is made once and kept in var/secret_key
 ALLOWED_HOSTS  comma separated, default "127.0.0.1,localhost"
 DEBUG          "1" to turn on; off by default
 TUIJIN_DEMO    "1" when served by `make demo` (HTTP on localhost: no secure cookies)
@@ -27,17 +27,29 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 DEBUG = env_bool("DEBUG")
 DEMO = env_bool("TUIJIN_DEMO")
-# Under pytest: fast password hashing, plain static storage, a throw-away secret.
+# Under pytest: fast password hashing, plain static storage.
 TESTING = env_bool("TUIJIN_TESTING") or "pytest" in sys.modules
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if DEBUG or DEMO or TESTING:
-        SECRET_KEY = "insecure-local-only-" + "x" * 40
-    else:
-        from django.core.exceptions import ImproperlyConfigured
 
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (see README).")
+def _local_secret_key() -> str:
+    """A secret made on first use and kept in var/ (never in the repository), so every command works after
+    `make demo`. A production server sets SECRET_KEY in its environment, which always wins."""
+    import secrets
+
+    path = VAR_DIR / "secret_key"
+    try:
+        key = path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        key = ""
+    if len(key) < 50:
+        key = secrets.token_urlsafe(50)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as f:
+            f.write(key)
+    return key
+
+
+SECRET_KEY = os.environ.get("SECRET_KEY", "") or _local_secret_key()
 
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from tuijin.assessment import services
 from tuijin.assessment.models import Scheme
+from tuijin.core.scope import SYSTEM
 
 HERE = Path(__file__).resolve().parent
 HEAD = ["单位", "分组", "new_projects", "新开工目标", "completion_rate", "竣工率目标", "conversion_rate", "转化率目标",
@@ -67,22 +68,22 @@ def rows() -> list[list]:
 
 def build(*, zones: dict, rng: random.Random) -> None:
     jiangyan = zones["jiangyan"]
-    scheme = services.scheme_save(member=None, zone=jiangyan,
+    scheme = services.scheme_save(member=SYSTEM, zone=jiangyan,
                                   yaml_text=(HERE / "data" / "jiangyan_2021_sanbi.yaml").read_text(encoding="utf-8"))
-    run = services.run_create(member=None, scheme=scheme, title="2021年度“三比一提升”园区专项考核", year=2021, rows=rows(),
+    run = services.run_create(member=SYSTEM, scheme=scheme, title="2021年度“三比一提升”园区专项考核", year=2021, rows=rows(),
                               samples=500, seed=2021)
-    services.run_publish(member=None, run=run)
-    c = services.commendation_from_run(member=None, run=run, title="2021年度综合考核先进单位和改革创新奖表彰名单",
+    services.run_publish(member=SYSTEM, run=run)
+    c = services.commendation_from_run(member=SYSTEM, run=run, title="2021年度综合考核先进单位和改革创新奖表彰名单",
                                        per_group=1, awards={"改革创新奖": ["姜堰高新技术产业开发区", "区发改委"],
                                                             "疫情防控工作骏马奖": ["三水街道", "顾高镇"]})
     for person, unit, note in (("钱立", "区综合考核办公室", "考核组织工作成效突出"),
                                ("张敏", "姜堰经济开发区", "项目攻坚一线,推动3个亿元项目开工")):
-        services.commendation_add_individual(member=None, commendation=c, person=person, unit_name=unit, note=note)
+        services.commendation_add_individual(member=SYSTEM, commendation=c, person=person, unit_name=unit, note=note)
     huaian = zones["huaian"]
-    s2 = services.scheme_save(member=None, zone=huaian, yaml_text=HUAIAN_SCHEME)
-    run2 = services.run_create(member=None, scheme=s2, title="2023年上半年高质量发展考核", year=2023, month=6,
+    s2 = services.scheme_save(member=SYSTEM, zone=huaian, yaml_text=HUAIAN_SCHEME)
+    run2 = services.run_create(member=SYSTEM, scheme=s2, title="2023年上半年高质量发展考核", year=2023, month=6,
                                samples=300, seed=2023)
-    services.run_publish(member=None, run=run2)
+    services.run_publish(member=SYSTEM, run=run2)
 
 
 def scheme_by_code(zone, code) -> Scheme | None:

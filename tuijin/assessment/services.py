@@ -8,13 +8,9 @@ from django.utils.translation import gettext as _
 
 from tuijin.assessment.models import Commendation, CommendationEntry, Run, Scheme
 from tuijin.core.context import current_actor
+from tuijin.core.scope import require_office
 from tuijin.engine.assessment import Data, SchemeError, assess, parse_scheme, robustness
 from tuijin.engine.assessment.io import data_from_rows, result_json
-
-
-def _office(member):
-    if member is not None and not member.is_office:
-        raise PermissionDenied(_("Only the office may do this."))
 
 
 def _clean(obj):
@@ -36,7 +32,7 @@ def _clean(obj):
 @transaction.atomic
 def scheme_save(*, member, zone, yaml_text: str, code: str | None = None) -> Scheme:
     """Check a scheme and store it as the next version of its code."""
-    _office(member)
+    require_office(member)
     try:
         parsed = parse_scheme(yaml_text)
     except SchemeError as exc:
@@ -84,7 +80,7 @@ def dispatch_data(*, member, zone, year: int, month: int = 12) -> list[list]:
 def run_create(*, member, scheme: Scheme, title: str, year: int, rows: list[list] | None = None,
                source: str = Run.Source.FILE, month: int = 12, samples: int = 0, seed: int = 0) -> Run:
     """Score the units with a scheme version and keep everything the result came from."""
-    _office(member)
+    require_office(member)
     if rows is None:
         from tuijin.core.scope import SYSTEM
 
@@ -105,7 +101,7 @@ def run_create(*, member, scheme: Scheme, title: str, year: int, rows: list[list
 
 @transaction.atomic
 def run_robustness(*, member, run: Run, samples: int = 1000, seed: int = 0) -> Run:
-    _office(member)
+    require_office(member)
     if run.published:
         raise ValidationError(_("A published run does not change."))
     if not 1 <= samples <= 20000:
@@ -118,7 +114,7 @@ def run_robustness(*, member, run: Run, samples: int = 1000, seed: int = 0) -> R
 
 @transaction.atomic
 def run_publish(*, member, run: Run) -> Run:
-    _office(member)
+    require_office(member)
     run.published = True
     run.save()
     return run
@@ -128,7 +124,7 @@ def run_publish(*, member, run: Run) -> Run:
 def commendation_from_run(*, member, run: Run, title: str, per_group: int = 1,
                           awards: dict[str, list[str]] | None = None) -> Commendation:
     """Advanced units: the first ``per_group`` of each group in the first tier; plus named awards."""
-    _office(member)
+    require_office(member)
     if per_group < 1:
         raise ValidationError({"per_group": _("At least one unit per group.")})
     c = Commendation.objects.create(zone=run.zone, title=title, year=run.year, run=run)
@@ -160,7 +156,7 @@ def commendation_from_run(*, member, run: Run, title: str, per_group: int = 1,
 @transaction.atomic
 def commendation_add_individual(*, member, commendation: Commendation, person: str, unit_name: str,
                                 note: str = "") -> CommendationEntry:
-    _office(member)
+    require_office(member)
     if not person.strip() or not unit_name.strip():
         raise ValidationError(_("Give the person's name and unit."))
     return CommendationEntry.objects.create(zone=commendation.zone, commendation=commendation,

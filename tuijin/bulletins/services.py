@@ -14,7 +14,7 @@ from tuijin.bulletins import documents
 from tuijin.bulletins.models import Bulletin
 from tuijin.bulletins.selectors import PeriodError, bulletin_data
 from tuijin.core.context import acting_as, current_actor
-from tuijin.core.scope import SYSTEM
+from tuijin.core.scope import SYSTEM, require_office
 
 DEFAULT_CLOSING = ("对照全年目标,各单位要对标先进、找准差距,紧盯滞后指标和滞后项目,细化措施、压实责任,"
                    "确保全年目标任务圆满完成。")
@@ -24,14 +24,9 @@ def _json_safe(data):
     return json.loads(json.dumps(data, default=str, ensure_ascii=False))
 
 
-def _require_office(member):
-    if member is not None and not member.is_office:
-        raise PermissionDenied(_("Only the office may do this."))
-
-
 @transaction.atomic
 def bulletin_create(*, member, zone, year: int, month: int, unit=None, closing: str = "") -> Bulletin:
-    _require_office(member)
+    require_office(member)
     try:
         from tuijin.bulletins.selectors import check_period
 
@@ -66,7 +61,7 @@ def render(bulletin: Bulletin, *, formats=("docx", "xlsx"), member=SYSTEM, progr
 
 def bulletin_generate(*, member, bulletin: Bulletin, background: bool = True) -> Bulletin:
     """Generate the documents; in the background (a thread: no extra server) with progress kept on the record."""
-    _require_office(member)
+    require_office(member)
     if bulletin.state == Bulletin.State.ISSUED:
         raise ValidationError(_("An issued bulletin does not change."))
     Bulletin.objects.filter(pk=bulletin.pk).update(state=Bulletin.State.GENERATING, progress=5, error="")
@@ -110,7 +105,7 @@ def bulletin_generate(*, member, bulletin: Bulletin, background: bool = True) ->
 
 @transaction.atomic
 def bulletin_issue(*, member, bulletin: Bulletin) -> Bulletin:
-    _require_office(member)
+    require_office(member)
     bulletin = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
     if bulletin.state != Bulletin.State.READY:
         raise ValidationError(_("Generate the bulletin before issuing it."))
@@ -121,7 +116,7 @@ def bulletin_issue(*, member, bulletin: Bulletin) -> Bulletin:
 
 @transaction.atomic
 def bulletin_update(*, member, bulletin: Bulletin, closing: str, title: str = "") -> Bulletin:
-    _require_office(member)
+    require_office(member)
     bulletin = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
     if bulletin.state == Bulletin.State.ISSUED:
         raise ValidationError(_("An issued bulletin does not change."))

@@ -10,8 +10,7 @@ from tuijin.core.scope import ensure_can_change
 def key_task_update(*, member, task: KeyTask, progress: int, status: str | None = None, note: str | None = None):
     """The lead unit reports a key task's progress; 100% is done."""
     task = KeyTask.objects.select_for_update().get(pk=task.pk)
-    if member is not None:
-        ensure_can_change(member, task)
+    ensure_can_change(member, task)
     if not 0 <= progress <= 100:
         raise ValidationError({"progress": _("Progress is a percentage between 0 and 100.")})
     task.progress = progress

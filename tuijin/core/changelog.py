@@ -44,7 +44,7 @@ def snapshot(instance: models.Model) -> dict:
 
 
 def _zone_id(instance) -> int | None:
-    from tuijin.org.models import Zone
+    from tuijin.core.models import Zone
 
     if isinstance(instance, Zone):
         return instance.pk

@@ -26,7 +26,7 @@ class ZonedModel(ChangeLoggedModel):
     (catalogues) that every member of the zone may read.
     """
 
-    zone = models.ForeignKey("org.Zone", on_delete=models.PROTECT, verbose_name=_("zone"), related_name="+")
+    zone = models.ForeignKey("core.Zone", on_delete=models.PROTECT, verbose_name=_("zone"), related_name="+")
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -37,6 +37,107 @@ class ZonedModel(ChangeLoggedModel):
 
     class Meta:
         abstract = True
+
+
+class ZoneQuerySet(ScopedQuerySet):
+    def restrict(self, member, action="view"):
+        if member is None or not member.is_active:
+            return self.none()
+        if action == "change" and not member.is_admin:
+            return self.none()
+        if member.sees_all_zones:
+            return self.all()
+        return self.filter(pk=member.zone_id)
+
+
+class Zone(ChangeLoggedModel):
+    """The tenant: a development zone (or a province/city bureau over many zones).
+
+    Kept in core because every record of every app belongs to one; its table keeps the name of its first home.
+    """
+
+    class Level(models.TextChoices):
+        NATIONAL = "national", _("national ETDZ")
+        PROVINCIAL = "provincial", _("provincial development zone")
+        PROVINCE = "province", _("province")
+        CITY = "city", _("city")
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    short_name = models.CharField(_("short name"), max_length=40, blank=True)
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices, default=Level.NATIONAL)
+    province = models.CharField(_("province"), max_length=20, blank=True)
+    city = models.CharField(_("city"), max_length=20, blank=True)
+    as_of = models.DateField(_("data as of"), null=True, blank=True,
+                             help_text=_("Leave empty for today. A fixed date shows the zone as it stood then "
+                                         "(reviewing an earlier year, or a demonstration)."))
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ZoneQuerySet.as_manager()
+
+    class Meta:
+        db_table = "org_zone"
+        ordering = ["code"]
+        verbose_name = _("zone")
+        verbose_name_plural = _("zones")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+
+class FilingPeriod(ZonedModel):
+    """One month of a zone: its filing deadline and whether the office has locked it.
+
+    Figures (indicators) and project progress of a locked month do not change until a recorded reopen.
+    """
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"))
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    locked = models.BooleanField(_("locked"), default=False)
+
+    scope_unit_field = None
+
+    class Meta:
+        db_table = "indicators_filingperiod"
+        ordering = ["zone", "-year", "-month"]
+        constraints = [models.UniqueConstraint(fields=["zone", "year", "month"], name="period_unique")]
+        verbose_name = _("filing period")
+        verbose_name_plural = _("filing periods")
+
+    def __str__(self) -> str:
+        return f"{self.year}年{self.month}月"
+
+
+class PeriodEvent(ZonedModel):
+    """Locks and reopens of a period, with who and why: a locked month changes only after a recorded reopen."""
+
+    class Action(models.TextChoices):
+        LOCK = "lock", _("locked")
+        REOPEN = "reopen", _("reopened")
+
+    period = models.ForeignKey(FilingPeriod, on_delete=models.CASCADE, related_name="events",
+                               verbose_name=_("period"))
+    action = models.CharField(_("action"), max_length=8, choices=Action.choices)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                           verbose_name=_("by"))
+
+    scope_unit_field = None
+
+    class Meta:
+        db_table = "indicators_periodevent"
+        ordering = ["-created"]
+        verbose_name = _("period event")
+        verbose_name_plural = _("period events")
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.get_action_display()}"
 
 
 class ChangeLog(models.Model):
@@ -59,7 +160,7 @@ class ChangeLog(models.Model):
     object_id = models.BigIntegerField(_("record id"))
     object_repr = models.CharField(_("record"), max_length=200)
     zone = models.ForeignKey(
-        "org.Zone", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("zone")
+        "core.Zone", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("zone")
     )
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
@@ -92,7 +193,7 @@ class OperationLog(models.Model):
     )
     username = models.CharField(_("user name"), max_length=150, blank=True)
     zone = models.ForeignKey(
-        "org.Zone", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("zone")
+        "core.Zone", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("zone")
     )
     address = models.CharField(_("address"), max_length=64, blank=True)
     method = models.CharField(_("method"), max_length=8)

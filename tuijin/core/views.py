@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from tuijin.core.models import ChangeLog, OperationLog
 from tuijin.org.middleware import SESSION_ZONE_KEY
-from tuijin.org.models import Zone
+from tuijin.core.models import Zone
 
 
 def healthz(request):

@@ -91,7 +91,7 @@ class Importer:
 
     def can_import(self, member) -> bool:
         """Whether the member may use this import at all (rows are still checked against the data scope)."""
-        return bool(member is not None and member.can_change)
+        return bool(member.can_change)
 
     def template_lists(self, zone, member) -> dict[str, list[str]]:
         """Drop-down options for lookup columns, e.g. {"unit": [unit names]}."""

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from tuijin.indicators.models import DispatchRule, FilingPeriod, Indicator, MonthlyPlan
+from tuijin.indicators.models import DispatchRule, Indicator, MonthlyPlan
 
 
 @admin.register(Indicator)
@@ -15,4 +15,3 @@ class DispatchRuleAdmin(admin.ModelAdmin):
 
 
 admin.site.register(MonthlyPlan)
-admin.site.register(FilingPeriod)

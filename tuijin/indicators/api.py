@@ -10,7 +10,8 @@ from tuijin.core.permissions import member_of
 from tuijin.indicators import selectors, services
 from tuijin.indicators.exports import dispatch_json
 from tuijin.indicators.models import Actual, Indicator, Target
-from tuijin.org.models import Unit, Zone
+from tuijin.org.models import Unit
+from tuijin.core.models import Zone
 
 
 class IndicatorSerializer(serializers.ModelSerializer):

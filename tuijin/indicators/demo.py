@@ -9,7 +9,8 @@ from __future__ import annotations
 import random
 from decimal import ROUND_HALF_UP, Decimal
 
-from tuijin.indicators.models import Actual, FilingPeriod, Target
+from tuijin.indicators.models import Actual, Target
+from tuijin.core.models import FilingPeriod
 from tuijin.indicators.services import catalogue_install
 from tuijin.org.models import Unit
 

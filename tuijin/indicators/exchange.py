@@ -9,7 +9,8 @@ from django.utils import timezone
 from tuijin.core.changelog import record_bulk, snapshot
 from tuijin.exchange.base import ImportSummary, Importer, NeedsConfirmation, RowErrors, register
 from tuijin.exchange.tabular import CellError, Column
-from tuijin.indicators.models import Actual, DispatchRule, FilingPeriod, Indicator, Target
+from tuijin.indicators.models import Actual, DispatchRule, Indicator, Target
+from tuijin.core.models import FilingPeriod
 from tuijin.indicators.services import check_value
 from tuijin.org.models import Unit
 
@@ -66,7 +67,7 @@ class TargetImporter(Importer):
                                   .values_list("name", flat=True))}
 
     def apply(self, rows, *, zone, member, confirmed=False):
-        if member is not None and not member.is_office:
+        if not member.is_office:
             raise RowErrors([CellError(rows[0].number, "责任单位", "只有办公室可以导入目标")])
         refs, errors, seen, plan = _Refs(zone, member), [], {}, []
         for row in rows:
@@ -143,7 +144,7 @@ class ActualImporter(Importer):
 
     def apply(self, rows, *, zone, member, confirmed=False):
         refs, errors, warnings, seen, plan = _Refs(zone, member), [], [], {}, []
-        approved = member is None or member.is_office  # office and command-line imports count as approved
+        approved = member.is_office  # office and command-line imports count as approved
         locked = set(FilingPeriod.objects.filter(zone=zone, locked=True).values_list("year", "month"))
         rule = DispatchRule.objects.filter(zone=zone).first()
         jump = rule.jump_factor if rule else Decimal(1000)

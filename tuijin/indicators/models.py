@@ -120,48 +120,6 @@ class MonthlyPlan(ZonedModel):
         return f"{self.year} {self.indicator} 月度计划"
 
 
-class FilingPeriod(ZonedModel):
-    """One month of filing for a zone: its deadline and whether the office has locked it."""
-
-    year = models.PositiveSmallIntegerField(_("year"))
-    month = models.PositiveSmallIntegerField(_("month"))
-    deadline = models.DateField(_("deadline"), null=True, blank=True)
-    locked = models.BooleanField(_("locked"), default=False)
-
-    scope_unit_field = None
-
-    class Meta:
-        ordering = ["zone", "-year", "-month"]
-        constraints = [models.UniqueConstraint(fields=["zone", "year", "month"], name="period_unique")]
-        verbose_name = _("filing period")
-        verbose_name_plural = _("filing periods")
-
-    def __str__(self) -> str:
-        return f"{self.year}年{self.month}月"
-
-
-class PeriodEvent(ZonedModel):
-    """Locks and reopens of a period, with who and why: a locked month changes only after a recorded reopen."""
-
-    class Action(models.TextChoices):
-        LOCK = "lock", _("locked")
-        REOPEN = "reopen", _("reopened")
-
-    period = models.ForeignKey(FilingPeriod, on_delete=models.CASCADE, related_name="events",
-                               verbose_name=_("period"))
-    action = models.CharField(_("action"), max_length=8, choices=Action.choices)
-    reason = models.CharField(_("reason"), max_length=200, blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                           verbose_name=_("by"))
-
-    scope_unit_field = None
-
-    class Meta:
-        ordering = ["-created"]
-        verbose_name = _("period event")
-        verbose_name_plural = _("period events")
-
-
 class Actual(ZonedModel):
     """A unit's year-to-date (1—N月累计) value of an indicator, with last year's same period, in stored units."""
 

@@ -12,7 +12,8 @@ import numpy as np
 
 from tuijin.engine import dispatch as eng
 from tuijin.engine.outlook import outlook
-from tuijin.indicators.models import Actual, DispatchRule, FilingPeriod, Indicator, MonthlyPlan, Target
+from tuijin.indicators.models import Actual, DispatchRule, Indicator, MonthlyPlan, Target
+from tuijin.core.models import FilingPeriod
 from tuijin.org.models import Unit
 
 NAN = float("nan")
@@ -301,7 +302,7 @@ def province_dispatch(*, member, zones, year: int, month: int) -> dict:
     group, warning — and the zone totals per indicator. Ratio indicators are left to the per-zone table.
     """
     from tuijin.engine.ranking import segment_ranks
-    from tuijin.org.models import Zone
+    from tuijin.core.models import Zone
 
     zone_ids = list(Zone.objects.restrict(member).filter(pk__in=[z.pk for z in zones]).values_list("pk", flat=True))
     ind_rows = list(Indicator.objects.filter(zone_id__in=zone_ids).values_list("pk", "higher_is_better", "scale",

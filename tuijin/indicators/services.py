@@ -8,9 +8,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tuijin.core.context import current_actor
-from tuijin.core.scope import ensure_can_change
+from tuijin.core.scope import ensure_can_change, require_office
 from tuijin.engine.numbers import format_fixed
-from tuijin.indicators.models import Actual, DispatchRule, FilingPeriod, Indicator, PeriodEvent, Target
+from tuijin.indicators.models import Actual, DispatchRule, Indicator, Target
+from tuijin.core.models import FilingPeriod, PeriodEvent
 
 W = Decimal(10000)
 
@@ -53,11 +54,6 @@ def catalogue_install(*, zone) -> list[Indicator]:
     return made
 
 
-def _require_office(member) -> None:
-    if member is not None and not member.is_office:
-        raise PermissionDenied(_("Only the office may do this."))
-
-
 def _period(zone, year: int, month: int, *, create: bool = True) -> FilingPeriod | None:
     if not 1 <= month <= 12:
         raise ValidationError({"month": _("The month must be between 1 and 12, not %(m)s.") % {"m": month}})
@@ -76,7 +72,7 @@ def _check_not_locked(zone, year: int, month: int) -> None:
 @transaction.atomic
 def target_set(*, member, zone, indicator: Indicator, year: int, value: Decimal, unit=None) -> Target:
     """Set an annual target (display units); ``unit`` None is the zone's own target."""
-    _require_office(member)
+    require_office(member)
     if indicator.zone_id != zone.pk or (unit is not None and unit.zone_id != zone.pk):
         raise ValidationError(_("The indicator or unit belongs to another zone."))
     if indicator.is_computed:
@@ -131,14 +127,13 @@ def actual_save(*, member, unit, indicator: Indicator, year: int, month: int, yt
         raise ValidationError(_("The indicator or unit belongs to another zone."))
     if ytd is None:
         raise ValidationError({"ytd": _("Give the year-to-date value.")})
-    if member is not None:
-        ensure_can_change(member, Actual(zone=unit.zone, unit=unit))
-        if approved and not member.is_office:
-            raise PermissionDenied(_("Only the office may do this."))
+    ensure_can_change(member, Actual(zone=unit.zone, unit=unit))
+    if approved and not member.is_office:
+        raise PermissionDenied(_("Only the office may do this."))
+
     _check_not_locked(unit.zone, year, month)
     existing = Actual.objects.select_for_update().filter(unit=unit, indicator=indicator, year=year, month=month).first()
-    if existing is not None and existing.state == Actual.State.APPROVED and not approved and member is not None \
-            and not member.is_office:
+    if existing is not None and existing.state == Actual.State.APPROVED and not approved and not member.is_office:
         raise ValidationError(_("This figure has been approved; ask the office to return it before changing it."))
     if not confirmed:
         prev = Actual.objects.filter(unit=unit, indicator=indicator, year=year, month__lt=month).order_by(
@@ -185,7 +180,7 @@ def actual_submit(*, member, unit, year: int, month: int) -> int:
 @transaction.atomic
 def actual_review(*, member, actuals, approve: bool, reason: str = "") -> int:
     """Approve submitted figures, or return them with a reason."""
-    _require_office(member)
+    require_office(member)
     if not approve and not reason.strip():
         raise ValidationError({"reason": _("Say why the figures are returned.")})
     n = 0
@@ -204,7 +199,7 @@ def actual_review(*, member, actuals, approve: bool, reason: str = "") -> int:
 @transaction.atomic
 def period_lock(*, member, zone, year: int, month: int) -> FilingPeriod:
     """Lock an approved month: every figure filed for it must be approved."""
-    _require_office(member)
+    require_office(member)
     period = _period(zone, year, month)
     pending = Actual.objects.filter(zone=zone, year=year, month=month).exclude(state=Actual.State.APPROVED)
     if pending.exists():
@@ -220,7 +215,7 @@ def period_lock(*, member, zone, year: int, month: int) -> FilingPeriod:
 @transaction.atomic
 def period_reopen(*, member, zone, year: int, month: int, reason: str) -> FilingPeriod:
     """Reopen a locked month; the reason is kept."""
-    _require_office(member)
+    require_office(member)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the month is reopened.")})
     period = _period(zone, year, month)

@@ -1,11 +1,6 @@
 from django.contrib import admin
 
-from tuijin.org.models import Member, Unit, Zone
-
-
-@admin.register(Zone)
-class ZoneAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "level", "province", "city")
+from tuijin.org.models import Member, Unit
 
 
 @admin.register(Unit)

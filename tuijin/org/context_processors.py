@@ -1,4 +1,4 @@
-from tuijin.org.models import Zone
+from tuijin.core.models import Zone
 
 
 def member(request):

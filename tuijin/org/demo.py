@@ -5,7 +5,9 @@ import random
 
 from django.contrib.auth import get_user_model
 
-from tuijin.org.models import Member, Unit, Zone
+from tuijin.org.models import Member, Unit
+from tuijin.core.models import Zone
+from tuijin.core.scope import SYSTEM
 from tuijin.org.services import unit_create, zone_create
 
 DEMO_PASSWORD = "tuijin2026"
@@ -84,7 +86,7 @@ def build_zone(code, name, short, level, province, city, units) -> Zone:
     zone = zone_create(code=code, name=name, short_name=short, level=level, province=province, city=city)
     root = None
     for i, (unit_name, kind, group) in enumerate(units):
-        unit = unit_create(member=None, zone=zone, name=unit_name, kind=kind, group=group, sort_order=i,
+        unit = unit_create(member=SYSTEM, zone=zone, name=unit_name, kind=kind, group=group, sort_order=i,
                            parent=None if kind == OFFICE or root is None else root)
         if kind == OFFICE and root is None:
             root = unit

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from tuijin.org.models import Member, Zone
+from tuijin.org.models import Member
+from tuijin.core.models import Zone
 
 SESSION_ZONE_KEY = "tuijin_zone_id"
 

@@ -4,52 +4,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tuijin.core.models import ChangeLoggedModel, ZonedModel
-from tuijin.core.scope import ScopedQuerySet
+from tuijin.core.models import ZonedModel
+from tuijin.core.scope import Role, Scope
 
-
-class ZoneQuerySet(ScopedQuerySet):
-    def restrict(self, member, action="view"):
-        if member is None or not member.is_active:
-            return self.none()
-        if action == "change" and not member.is_admin:
-            return self.none()
-        if member.scope == Member.Scope.ALL:
-            return self.all()
-        return self.filter(pk=member.zone_id)
-
-
-class Zone(ChangeLoggedModel):
-    """The tenant: a development zone (or a province/city bureau over many zones)."""
-
-    class Level(models.TextChoices):
-        NATIONAL = "national", _("national ETDZ")
-        PROVINCIAL = "provincial", _("provincial development zone")
-        PROVINCE = "province", _("province")
-        CITY = "city", _("city")
-
-    code = models.SlugField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=100)
-    short_name = models.CharField(_("short name"), max_length=40, blank=True)
-    level = models.CharField(_("level"), max_length=16, choices=Level.choices, default=Level.NATIONAL)
-    province = models.CharField(_("province"), max_length=20, blank=True)
-    city = models.CharField(_("city"), max_length=20, blank=True)
-    created = models.DateTimeField(_("created"), auto_now_add=True)
-    updated = models.DateTimeField(_("updated"), auto_now=True)
-
-    objects = ZoneQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["code"]
-        verbose_name = _("zone")
-        verbose_name_plural = _("zones")
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def display_name(self) -> str:
-        return self.short_name or self.name
 
 
 class Unit(ZonedModel):
@@ -96,17 +53,9 @@ class Unit(ZonedModel):
 class Member(ZonedModel):
     """A user's place in a unit, with a role (what they may do) and a data scope (what they see)."""
 
-    class Role(models.TextChoices):
-        STAFF = "staff", _("unit staff")
-        OFFICE = "office", _("office")
-        LEADER = "leader", _("leader")
-        ADMIN = "admin", _("administrator")
-
-    class Scope(models.TextChoices):
-        UNIT = "unit", _("own unit")
-        SUBTREE = "subtree", _("unit and below")
-        ZONE = "zone", _("whole zone")
-        ALL = "all", _("all zones")
+    Role = Role
+    Scope = Scope
+    is_system = False
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="member", verbose_name=_("user")

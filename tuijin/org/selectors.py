@@ -1,7 +1,8 @@
 """Reads for zones, units and members, always through the data scope."""
 from __future__ import annotations
 
-from tuijin.org.models import Member, Unit, Zone
+from tuijin.org.models import Member, Unit
+from tuijin.core.models import Zone
 
 
 def zone_list(*, member: Member | None):

@@ -8,7 +8,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tuijin.core.scope import ensure_can_change
-from tuijin.org.models import Member, Unit, Zone
+from tuijin.org.models import Member, Unit
+from tuijin.core.models import Zone
 
 
 def zone_create(*, code: str, name: str, level: str = Zone.Level.NATIONAL, short_name: str = "",
@@ -37,19 +38,19 @@ def _check_parent(unit: Unit, parent: Unit | None) -> None:
 
 
 @transaction.atomic
-def unit_create(*, member: Member | None, zone: Zone, name: str, kind: str, parent: Unit | None = None,
+def unit_create(*, member, zone: Zone, name: str, kind: str, parent: Unit | None = None,
                 group: str = "", sort_order: int = 0) -> Unit:
     unit = Unit(zone=zone, name=name.strip(), kind=kind, parent=parent, group=group.strip(), sort_order=sort_order)
     _check_parent(unit, parent)
     unit.full_clean(exclude=["path"])
-    if member is not None:
-        # Creating a unit is setting up the zone: office work.
-        if not member.is_office:
-            raise PermissionDenied(_("Only the office can add units."))
-        if parent is not None:
-            ensure_can_change(member, parent)
-        else:
-            _ensure_zone(member, zone)
+    # Creating a unit is setting up the zone: office work.
+    if not member.is_office:
+        raise PermissionDenied(_("Only the office can add units."))
+    if parent is not None:
+        ensure_can_change(member, parent)
+    else:
+        _ensure_zone(member, zone)
+
     unit.save()
     unit.path = _path_for(unit)
     Unit.objects.filter(pk=unit.pk).update(path=unit.path)
@@ -62,13 +63,13 @@ def _ensure_zone(member: Member, zone: Zone) -> None:
 
 
 @transaction.atomic
-def unit_update(*, member: Member | None, unit: Unit, **changes) -> Unit:
+def unit_update(*, member, unit: Unit, **changes) -> Unit:
     """Change a unit; moving it (``parent``) re-roots its whole subtree."""
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
-    if member is not None:
-        if not member.is_office:
-            raise PermissionDenied(_("Only the office can change units."))
-        ensure_can_change(member, unit)
+    if not member.is_office:
+        raise PermissionDenied(_("Only the office can change units."))
+    ensure_can_change(member, unit)
+
     old_path = unit.path
     for field, value in changes.items():
         if field not in {"name", "kind", "parent", "group", "sort_order", "is_active"}:
@@ -87,17 +88,17 @@ def unit_update(*, member: Member | None, unit: Unit, **changes) -> Unit:
 
 
 @transaction.atomic
-def member_create(*, member: Member | None, username: str, password: str, unit: Unit | None, role: str,
+def member_create(*, member, username: str, password: str, unit: Unit | None, role: str,
                   scope: str, full_name: str = "", title: str = "", must_change_password: bool = True) -> Member:
     """Create a user and place them in a unit; a member without a unit is refused."""
     if unit is None:
         raise ValidationError({"unit": _("A member must belong to a unit.")})
-    if member is not None:
-        if not member.is_office:
-            raise PermissionDenied(_("Only the office can add members."))
-        ensure_can_change(member, unit)
-        if scope == Member.Scope.ALL and not member.sees_all_zones:
-            raise PermissionDenied(_("Only a member who sees all zones can grant that scope."))
+    if not member.is_office:
+        raise PermissionDenied(_("Only the office can add members."))
+    ensure_can_change(member, unit)
+    if scope == Member.Scope.ALL and not member.sees_all_zones:
+        raise PermissionDenied(_("Only a member who sees all zones can grant that scope."))
+
     User = get_user_model()
     if User.objects.filter(username=username).exists():
         raise ValidationError({"username": _("The user name 「%(name)s」 is taken.") % {"name": username}})
@@ -113,12 +114,12 @@ def member_create(*, member: Member | None, username: str, password: str, unit: 
 
 
 @transaction.atomic
-def member_update(*, member: Member | None, target: Member, **changes) -> Member:
+def member_update(*, member, target: Member, **changes) -> Member:
     target = Member.objects.select_for_update().get(pk=target.pk)
-    if member is not None:
-        if not member.is_office:
-            raise PermissionDenied(_("Only the office can change members."))
-        ensure_can_change(member, target)
+    if not member.is_office:
+        raise PermissionDenied(_("Only the office can change members."))
+    ensure_can_change(member, target)
+
     if "unit" in changes and changes["unit"] is None:
         raise ValidationError({"unit": _("A member must belong to a unit.")})
     for field, value in changes.items():
@@ -127,9 +128,8 @@ def member_update(*, member: Member | None, target: Member, **changes) -> Member
         setattr(target, field, value)
     if "unit" in changes:
         target.zone = target.unit.zone
-        if member is not None:
-            ensure_can_change(member, target)
-    if target.scope == Member.Scope.ALL and member is not None and not member.sees_all_zones:
+        ensure_can_change(member, target)
+    if target.scope == Member.Scope.ALL and not member.sees_all_zones:
         raise PermissionDenied(_("Only a member who sees all zones can grant that scope."))
     target.full_clean(exclude=["user"])
     target.save()

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tuijin.core.scope import ensure_can_change
+from tuijin.core.scope import ensure_can_change, require_office
 from tuijin.projects.models import STAGE_NAMES, STAGES, NodePlanTemplate, Project, ProjectNode, ProjectProgress
 
 # Every project passes these in order; 注册 and 供地 may be skipped, but never come after a later stage.
@@ -76,8 +76,7 @@ def project_create(*, member, zone, **fields) -> Project:
         raise ValueError(f"unknown project fields {unknown}")
     project = Project(zone=zone, **fields)
     project.stage = current_stage(_values(project))
-    if member is not None:
-        ensure_can_change(member, project)
+    ensure_can_change(member, project)
     _check(project)
     if Project.objects.filter(zone=zone, code=project.code).exists():
         raise ValidationError({"code": _("The project code 「%(code)s」 is already used in this zone.") % {
@@ -90,15 +89,13 @@ def project_create(*, member, zone, **fields) -> Project:
 @transaction.atomic
 def project_update(*, member, project: Project, **changes) -> Project:
     project = Project.objects.select_for_update().get(pk=project.pk)
-    if member is not None:
-        ensure_can_change(member, project)
+    ensure_can_change(member, project)
     unknown = set(changes) - EDITABLE
     if unknown:
         raise ValueError(f"unknown project fields {unknown}")
     for k, v in changes.items():
         setattr(project, k, v)
-    if member is not None:
-        ensure_can_change(member, project)  # moved to another unit: still within scope?
+    ensure_can_change(member, project)  # moved to another unit: still within scope?
     _check(project)
     if "code" in changes and Project.objects.filter(zone=project.zone, code=project.code).exclude(pk=project.pk).exists():
         raise ValidationError({"code": _("The project code 「%(code)s」 is already used in this zone.") % {
@@ -121,8 +118,7 @@ def project_transition(*, member, project: Project, stage: str, on: dt.date) -> 
 def project_set_status(*, member, project: Project, status: str, reason: str = "") -> Project:
     """Suspend, withdraw or resume a project; suspending and withdrawing need a reason."""
     project = Project.objects.select_for_update().get(pk=project.pk)
-    if member is not None:
-        ensure_can_change(member, project)
+    ensure_can_change(member, project)
     if status not in Project.Status.values:
         raise ValidationError({"status": _("Unknown status.")})
     if status != Project.Status.ACTIVE and not reason.strip():
@@ -158,8 +154,7 @@ def plan_nodes(template_nodes, start: dt.date) -> list[tuple[int, str, dt.date, 
 @transaction.atomic
 def nodes_apply_template(*, member, project: Project, template: NodePlanTemplate, start: dt.date) -> list[ProjectNode]:
     """Give a project its template's nodes, dated from ``start``; they can be adjusted by hand afterwards."""
-    if member is not None:
-        ensure_can_change(member, project)
+    ensure_can_change(member, project)
     if template.zone_id != project.zone_id:
         raise ValidationError(_("The template belongs to another zone."))
     project.nodes.all().delete()
@@ -171,8 +166,7 @@ def nodes_apply_template(*, member, project: Project, template: NodePlanTemplate
 
 @transaction.atomic
 def node_update(*, member, node: ProjectNode, planned_date=None, actual_date=None) -> ProjectNode:
-    if member is not None:
-        ensure_can_change(member, node)
+    ensure_can_change(member, node)
     if planned_date is not None:
         node.planned_date = planned_date
     node.actual_date = actual_date
@@ -181,7 +175,7 @@ def node_update(*, member, node: ProjectNode, planned_date=None, actual_date=Non
 
 
 def _check_open(zone, year: int, month: int) -> None:
-    from tuijin.indicators.models import FilingPeriod
+    from tuijin.core.models import FilingPeriod
 
     if not 1 <= month <= 12:
         raise ValidationError({"month": _("The month must be between 1 and 12.")})
@@ -193,16 +187,14 @@ def _check_open(zone, year: int, month: int) -> None:
 def progress_save(*, member, project: Project, year: int, month: int, invested_month: Decimal,
                   physical_progress: str = "", problems: str = "", raise_ticket: bool = False) -> ProjectProgress:
     """File a month's progress (draft). Year to date is this month plus earlier months of the year."""
-    if member is not None:
-        ensure_can_change(member, project)
+    ensure_can_change(member, project)
     _check_open(project.zone, year, month)
     if invested_month is None or invested_month < 0:
         raise ValidationError({"invested_month": _("Amounts cannot be negative.")})
     earlier = sum(ProjectProgress.objects.filter(project=project, year=year, month__lt=month)
                   .values_list("invested_month", flat=True), Decimal(0))
     existing = ProjectProgress.objects.filter(project=project, year=year, month=month).first()
-    if existing is not None and existing.state == ProjectProgress.State.APPROVED and member is not None \
-            and not member.is_office:
+    if existing is not None and existing.state == ProjectProgress.State.APPROVED and not member.is_office:
         raise ValidationError(_("This filing has been approved; ask the office to return it before changing it."))
     values = dict(invested_month=invested_month, invested_ytd=earlier + invested_month,
                   physical_progress=physical_progress, problems=problems, state=ProjectProgress.State.DRAFT,
@@ -225,8 +217,7 @@ def progress_save(*, member, project: Project, year: int, month: int, invested_m
 
 @transaction.atomic
 def progress_submit(*, member, progress: ProjectProgress) -> ProjectProgress:
-    if member is not None:
-        ensure_can_change(member, progress)
+    ensure_can_change(member, progress)
     _check_open(progress.zone, progress.year, progress.month)
     if progress.state not in (ProjectProgress.State.DRAFT, ProjectProgress.State.RETURNED):
         raise ValidationError(_("Only a draft or returned filing can be submitted."))
@@ -237,8 +228,7 @@ def progress_submit(*, member, progress: ProjectProgress) -> ProjectProgress:
 
 @transaction.atomic
 def progress_review(*, member, progress: ProjectProgress, approve: bool, reason: str = "") -> ProjectProgress:
-    if member is None or not member.is_office:
-        raise PermissionDenied(_("Only the office may do this."))
+    require_office(member)
     ensure_can_change(member, progress)
     _check_open(progress.zone, progress.year, progress.month)
     if progress.state != ProjectProgress.State.SUBMITTED:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tuijin.core.context import current_actor
-from tuijin.core.scope import ensure_can_change
+from tuijin.core.scope import ensure_can_change, require_writer
 from tuijin.tickets.models import Ticket, TicketEvent
 
 ACK_HOURS = 24  # acknowledge within a working day
@@ -29,15 +29,14 @@ def _event(ticket: Ticket, action: str, note: str = "", attachment=None) -> Tick
 
 
 def _is_raiser(member, ticket: Ticket) -> bool:
-    if member is None or member.is_office:
+    if member.is_office:
         return True
     return ticket.raised_by_id is not None and ticket.raised_by_id == getattr(member.user, "pk", None) \
         or (ticket.raised_unit_id is not None and ticket.raised_unit_id == member.unit_id)
 
 
 def _can_handle(member, ticket: Ticket) -> None:
-    if member is not None:
-        ensure_can_change(member, ticket)
+    ensure_can_change(member, ticket)
 
 
 @transaction.atomic
@@ -49,8 +48,7 @@ def ticket_raise(*, member, zone, title: str, assignee_unit, deadline: dt.date |
         raise ValidationError({"title": _("Give the ticket a title.")})
     if assignee_unit is None or assignee_unit.zone_id != zone.pk:
         raise ValidationError({"assignee_unit": _("Assign the ticket to a unit of this zone.")})
-    if member is not None and not member.can_change:
-        raise PermissionDenied(_("Leaders read; tickets are raised by the office and unit staff."))
+    require_writer(member)
     now = timezone.now()
     deadline = deadline or (timezone.localdate() + dt.timedelta(days=15))
     if deadline < timezone.localdate():
@@ -60,7 +58,7 @@ def ticket_raise(*, member, zone, title: str, assignee_unit, deadline: dt.date |
     ticket = Ticket.objects.create(
         zone=zone, source=source, project=project, key_task=key_task, enterprise=enterprise, title=title.strip(),
         description=description, raised_by_id=current_actor().user_id,
-        raised_unit=getattr(member, "unit", None) if member is not None else None, assignee_unit=assignee_unit,
+        raised_unit=member.unit, assignee_unit=assignee_unit,
         sponsor=sponsor, assigned_at=now, ack_due=now + dt.timedelta(hours=ACK_HOURS),
         feedback_due=now + dt.timedelta(days=FEEDBACK_DAYS), deadline=deadline)
     _event(ticket, A.ASSIGN, _("Assigned to %(unit)s, resolve by %(d)s") % {"unit": assignee_unit.name, "d": deadline})

@@ -24,7 +24,8 @@ tree:
 @pytest.fixture
 def jiangyan(db):
     call_command("demo", verbosity=0)
-    from tuijin.org.models import Member, Zone
+    from tuijin.org.models import Member
+    from tuijin.core.models import Zone
 
     return Zone.objects.get(code="jiangyan"), Member.objects.get(user__username="jiangyan")
 

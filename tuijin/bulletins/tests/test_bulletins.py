@@ -27,7 +27,7 @@ def docx_text(data: bytes) -> str:
 @pytest.fixture(scope="module")
 def demo_db(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        from tuijin.org.models import Zone
+        from tuijin.core.models import Zone
 
         if not Zone.objects.filter(code="huaian").exists():
             call_command("demo", verbosity=0)
@@ -94,7 +94,8 @@ def test_cockpit_and_bulletin_agree(demo_db, client):
 @pytest.mark.django_db
 def test_generate_in_background_path_and_issue(demo_db, client, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    from tuijin.org.models import Member, Zone
+    from tuijin.org.models import Member
+    from tuijin.core.models import Zone
 
     office = Member.objects.get(user__username="office")
     zone = Zone.objects.get(code="huaian")
@@ -152,7 +153,7 @@ class TestBadInput:
         from tuijin.org.services import unit_update
 
         cat = {i.code: i for i in catalogue_install(zone=world.zone_a)}
-        unit_update(member=None, unit=world.street1, name="钵池\x0b街道\x01")
+        unit_update(member=SYSTEM, unit=world.street1, name="钵池\x0b街道\x01")
         target_set(member=world.office, zone=world.zone_a, indicator=cat["exports"], year=2023, value=Decimal(5),
                    unit=world.street1)
         data = bulletin_data(member=SYSTEM, zone=world.zone_a, year=2023, month=6)

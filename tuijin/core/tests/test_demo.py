@@ -2,7 +2,8 @@
 import pytest
 from django.core.management import call_command
 
-from tuijin.org.models import Member, Unit, Zone
+from tuijin.org.models import Member, Unit
+from tuijin.core.models import Zone
 
 
 @pytest.fixture

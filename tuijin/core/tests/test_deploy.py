@@ -18,12 +18,33 @@ def test_check_deploy_is_clean_under_production_settings(tmp_path):
     assert "no issues" in r.stdout
 
 
-def test_production_refuses_to_start_without_secret_key(tmp_path):
+def _settings_key(env) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "tuijin", "manage", "shell", "-c",
+                           "from django.conf import settings; print(settings.SECRET_KEY)"],
+                          cwd=REPO, env=env, capture_output=True, text=True)
+
+
+def test_commands_work_without_a_secret_in_the_environment(tmp_path):
+    """After `make demo` every command works as written: a secret is made once, kept in var/ (0600), reused."""
     env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "TUIJIN_DEMO", "TUIJIN_TESTING", "SECRET_KEY"}}
     env.update(DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3", TUIJIN_VAR_DIR=str(tmp_path))
-    r = subprocess.run([sys.executable, "-m", "tuijin", "manage", "check"], cwd=REPO, env=env,
+    r = subprocess.run([sys.executable, "-m", "tuijin", "dispatch", "--help"], cwd=REPO, env=env,
                        capture_output=True, text=True)
-    assert r.returncode != 0 and "SECRET_KEY" in r.stderr
+    assert r.returncode == 0, r.stderr
+    assert "--period" in r.stdout
+    kept = tmp_path / "secret_key"
+    assert kept.stat().st_mode & 0o777 == 0o600
+    first = _settings_key(env).stdout.split()[-1]
+    assert first == kept.read_text().strip() and len(first) >= 50
+    assert _settings_key(env).stdout.split()[-1] == first  # reused, not made anew
+
+
+def test_the_environment_secret_wins(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "TUIJIN_DEMO", "TUIJIN_TESTING"}}
+    env.update(SECRET_KEY="from-the-environment-" + "s" * 50, DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
+               TUIJIN_VAR_DIR=str(tmp_path))
+    assert _settings_key(env).stdout.split()[-1] == "from-the-environment-" + "s" * 50
+    assert not (tmp_path / "secret_key").exists()
 
 
 @pytest.mark.django_db

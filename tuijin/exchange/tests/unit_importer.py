@@ -47,10 +47,9 @@ class UnitImporter(Importer):
         if errors:
             raise RowErrors(errors)
         summary = ImportSummary()
-        acting = None if getattr(member, "pk", None) is None else member  # the command line acts for the zone
         for number, old, v in plan:
             if old is None:
-                unit_create(member=acting, zone=zone, **v)
+                unit_create(member=member, zone=zone, **v)
                 summary.created += 1
                 summary.changes.append({"row": number, "key": v["name"], "action": "新增", "fields": v["kind"]})
                 continue
@@ -58,7 +57,7 @@ class UnitImporter(Importer):
             if not changed:
                 summary.unchanged += 1
                 continue
-            unit_update(member=acting, unit=old, **changed)
+            unit_update(member=member, unit=old, **changed)
             summary.updated += 1
             summary.changes.append({"row": number, "key": v["name"], "action": "更新", "fields": "、".join(changed)})
         return summary

@@ -6,7 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from tuijin.core.scope import SYSTEM
 from tuijin.indicators import selectors, services
-from tuijin.indicators.models import Actual, PeriodEvent
+from tuijin.indicators.models import Actual
+from tuijin.core.models import PeriodEvent
 
 
 @pytest.mark.django_db

@@ -9,7 +9,8 @@ from django.core.management.base import CommandError
 from openpyxl import Workbook
 
 from tuijin.core.models import ChangeLog
-from tuijin.indicators.models import Actual, FilingPeriod, Target
+from tuijin.indicators.models import Actual, Target
+from tuijin.core.models import FilingPeriod
 
 ACT = ["年度", "月份", "责任单位", "指标", "本年累计", "上年同期累计"]
 TGT = ["年度", "责任单位", "指标", "目标值"]

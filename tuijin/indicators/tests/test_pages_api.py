@@ -70,7 +70,7 @@ class TestPages:
         c = client_for(world.office)
         assert c.get("/indicators/review/?period=2023-06").status_code == 200
         c.post("/indicators/review/", {"period": "2023-06", "action": "lock"})
-        from tuijin.indicators.models import FilingPeriod
+        from tuijin.core.models import FilingPeriod
 
         assert FilingPeriod.objects.get(year=2023, month=6).locked
 

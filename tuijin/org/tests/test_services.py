@@ -2,6 +2,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from tuijin.core.models import ChangeLog
+from tuijin.core.scope import SYSTEM
 from tuijin.org import services
 from tuijin.org.models import Unit
 
@@ -9,7 +10,7 @@ from tuijin.org.models import Unit
 @pytest.mark.django_db
 class TestUnitTree:
     def test_move_under_own_descendant_is_refused(self, world):
-        child = services.unit_create(member=None, zone=world.zone_a, name="社区一", kind="street",
+        child = services.unit_create(member=SYSTEM, zone=world.zone_a, name="社区一", kind="street",
                                      parent=world.street1)
         before = ChangeLog.objects.count()
         with pytest.raises(ValidationError) as exc:
@@ -20,7 +21,7 @@ class TestUnitTree:
         assert ChangeLog.objects.count() == before
 
     def test_move_reroots_subtree(self, world):
-        child = services.unit_create(member=None, zone=world.zone_a, name="社区一", kind="street",
+        child = services.unit_create(member=SYSTEM, zone=world.zone_a, name="社区一", kind="street",
                                      parent=world.street1)
         services.unit_update(member=world.office, unit=world.street1, parent=world.dept)
         child.refresh_from_db()

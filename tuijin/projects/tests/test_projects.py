@@ -137,7 +137,7 @@ class TestProgress:
         assert g.state == "returned"
 
     def test_negative_and_locked(self, world, projects):
-        from tuijin.indicators.models import FilingPeriod
+        from tuijin.core.models import FilingPeriod
 
         with pytest.raises(ValidationError):
             services.progress_save(member=world.staff1, project=projects[0], year=2023, month=5,

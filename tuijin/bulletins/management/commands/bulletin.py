@@ -8,7 +8,7 @@ from tuijin.bulletins.models import Bulletin
 from tuijin.bulletins.selectors import PeriodError
 from tuijin.core.context import Actor, acting_as
 from tuijin.indicators.management.commands.dispatch import parse_period
-from tuijin.org.models import Zone
+from tuijin.core.models import Zone
 
 
 class Command(BaseCommand):

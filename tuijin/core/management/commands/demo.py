@@ -32,7 +32,7 @@ class Command(BaseCommand):
         parser.add_argument("--if-empty", action="store_true", help="do nothing when the database has zones")
 
     def handle(self, *args, scale, seed, if_empty, **options):
-        from tuijin.org.models import Zone
+        from tuijin.core.models import Zone
 
         has_demo = Zone.objects.filter(code="huaian").exists()
         if has_demo and if_empty and not scale:
@@ -61,7 +61,7 @@ class Command(BaseCommand):
 
     def _build_scale(self, n: int, seed: int) -> None:
         from tuijin.org.demo import build_scale_zone
-        from tuijin.org.models import Zone
+        from tuijin.core.models import Zone
 
         start = Zone.objects.filter(code__regex=r"^z[0-9]{3}$").count() + 1
         modules = [(app, m) for app, m in demo_modules() if app != "org" and hasattr(m, "build_scale")]

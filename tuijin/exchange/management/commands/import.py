@@ -7,7 +7,7 @@ from tuijin.core.context import Actor, acting_as
 from tuijin.core.scope import SYSTEM
 from tuijin.exchange.base import get_importer, importers, run_import
 from tuijin.exchange.tabular import FileProblem, check_size
-from tuijin.org.models import Zone
+from tuijin.core.models import Zone
 
 
 class Command(BaseCommand):

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tuijin.core.scope import SYSTEM
 from tuijin.indicators.exports import dispatch_json, dispatch_workbook
 from tuijin.indicators.selectors import dispatch_table
-from tuijin.org.models import Zone
+from tuijin.core.models import Zone
 
 
 def parse_period(text: str) -> tuple[int, int]:

@@ -2,7 +2,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from tuijin.core.context import Actor, acting_as
-from tuijin.org.models import Zone
+from tuijin.core.models import Zone
 from tuijin.tickets.services import tickets_escalate
 
 

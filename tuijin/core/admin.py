@@ -1,0 +1,32 @@
+from django.contrib import admin
+
+from tuijin.core.models import FilingPeriod, PeriodEvent, Zone
+
+
+@admin.register(Zone)
+class ZoneAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "level", "province", "city")
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown for reference only: a month is locked and reopened through the recorded path (审核页面)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(FilingPeriod)
+class FilingPeriodAdmin(ReadOnlyAdmin):
+    list_display = ("zone", "year", "month", "locked", "deadline")
+    list_filter = ("zone", "locked")
+
+
+@admin.register(PeriodEvent)
+class PeriodEventAdmin(ReadOnlyAdmin):
+    list_display = ("zone", "period", "action", "reason", "by", "created")
