@@ -4,14 +4,16 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 VENV := .venv
 PY := $(VENV)/bin/python
-# Django 6 needs Python 3.12+: take the newest suitable interpreter on the machine (pyenv's included).
-PYTHON ?= $(shell for p in python3.13 python3.12 $$HOME/.pyenv/versions/3.13*/bin/python3 $$HOME/.pyenv/versions/3.12*/bin/python3 python3; do \
-	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null; then command -v $$p; break; fi; done)
+# Django 6 needs Python 3.12+: take the newest suitable interpreter on the machine (pyenv's and uv's included).
+PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 $$HOME/.pyenv/versions/3.1[234]*/bin/python3 $$HOME/.local/share/uv/python/cpython-3.1[234]*/bin/python3 python3; do \
+	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null; then command -v $$p; break; fi; done)
 
 .PHONY: demo test bench install install-test serve messages vendor check clean-demo
 
 $(VENV)/.installed: pyproject.toml
-	@test -n "$(PYTHON)" || { echo "需要 Python 3.11 或更高版本 (Python 3.11+ is required)"; exit 1; }
+	@test -n "$(PYTHON)" || { echo "需要 Python 3.12 或更高版本(本机 python3 是 $$(python3 --version 2>&1))。"; \
+		echo "Python 3.12+ is required. Debian 12: pip install --user uv && ~/.local/bin/uv python install 3.12,"; \
+		echo "or pyenv install 3.12; Debian 13 / Ubuntu 24.04: apt install python3 python3-venv. Then run make again."; exit 1; }
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e .

@@ -29,8 +29,23 @@ class World:
     staff_b: object
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _own_cache_dir(tmp_path_factory):
+    """The shared file cache of this test run lives in its own temporary folder, never var/cache (which the demo
+    server and other test runs use)."""
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    caches = {name: {**conf} for name, conf in settings.CACHES.items()}
+    for name, conf in caches.items():
+        if conf["BACKEND"].endswith("FileBasedCache"):
+            conf["LOCATION"] = str(tmp_path_factory.mktemp(f"cache-{name}"))
+    with override_settings(CACHES=caches):
+        yield
+
+
 @pytest.fixture(autouse=True)
-def _fresh_cache():
+def _fresh_cache(_own_cache_dir):
     """Tests never see each other's cached computations."""
     from django.core.cache import cache
 

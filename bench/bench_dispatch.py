@@ -43,17 +43,17 @@ def run():
 
     from tuijin.core.scope import SYSTEM
     from tuijin.engine import dispatch as eng
-    from tuijin.indicators.selectors import dispatch_table
+    from tuijin.indicators.dispatch import dispatch_table
     from tuijin.org.demo import make_member
     from tuijin.org.models import Unit
 
     rows = []
     rng = np.random.default_rng(0)
     n = 40 * 60
-    inp = eng.DispatchInput(units=[f"u{i // 60}" for i in range(n)], indicators=[f"i{i % 60}" for i in range(n)],
-                            groups=[("A", "B")[i // 60 % 2] for i in range(n)], actual=rng.uniform(1, 100, n),
-                            target=rng.uniform(50, 200, n), last_year=rng.uniform(1, 100, n),
-                            higher_is_better=np.ones(n, dtype=bool), time_progress=np.full(n, 0.5))
+    segment = eng.segments_of([f"i{i % 60}" for i in range(n)], [("A", "B")[i // 60 % 2] for i in range(n)])
+    inp = eng.DispatchInput(actual=rng.uniform(1, 100, n), target=rng.uniform(50, 200, n),
+                            last_year=rng.uniform(1, 100, n), higher_is_better=np.ones(n, dtype=bool),
+                            time_progress=np.full(n, 0.5), segment=segment)
     rows.append({"benchmark": "dispatch engine, 40 units × 60 indicators", "figure": median_ms(lambda: eng.dispatch(inp)),
                  "unit": "ms", "limit": "≤ 50 ms"})
 
@@ -74,7 +74,7 @@ def run():
                  "unit": "ms", "limit": "≤ 150 ms (PostgreSQL)"})
 
     zones = [make_zone(1000 + i, random.Random(i), years=(2022, 2023), months=(6,))[0] for i in range(130)]
-    from tuijin.indicators.selectors import province_dispatch
+    from tuijin.indicators.province import province_dispatch
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

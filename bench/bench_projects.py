@@ -15,14 +15,18 @@ def ledger_file(n: int, units: list[str]) -> bytes:
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("项目台账")
-    ws.append([c.header for c in ledger_columns()])
+    headers = [c.header for c in ledger_columns()]
+    ws.append(headers)
     for i in range(n):
         signed = dt.date(2023, 1 + i % 12, 1 + i % 28)
         started = signed + dt.timedelta(days=90) if i % 3 else None
-        ws.append([f"P{i:06d}", f"测试项目{i}", "产业项目", "是" if i % 7 == 0 else "否", "新材料", "某公司",
-                   10000 + i, 3000, units[i % len(units)], "刘主任", "王磊", "开工" if started else "签约",
-                   signed, signed + dt.timedelta(days=80), started, signed + dt.timedelta(days=500), None,
-                   None, None, 119.1, 33.5, ""])
+        row = {"项目编号": f"P{i:06d}", "项目名称": f"测试项目{i}", "项目类别": "产业项目",
+               "是否外资": "是" if i % 7 == 0 else "否", "所属行业": "新材料", "投资主体": "某公司",
+               "计划总投资(万元)": 10000 + i, "年度计划投资(万元)": 3000, "责任单位": units[i % len(units)],
+               "包挂领导": "刘主任", "责任人": "王磊", "当前阶段": "开工" if started else "签约",
+               "签约日期": signed, "计划开工日期": signed + dt.timedelta(days=80), "实际开工日期": started,
+               "计划竣工日期": signed + dt.timedelta(days=500), "经度": 119.1, "纬度": 33.5, "备注": ""}
+        ws.append([row.get(h) for h in headers])  # by header: the layout follows the lifecycle's columns
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -17,7 +17,16 @@ def _django_main(argv: list[str]) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tuijin.settings")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["tuijin", *argv])
+    try:
+        execute_from_command_line(["tuijin", *argv])
+    except Exception as exc:
+        from tuijin.core.middleware import busy_cli_message, is_lock_timeout
+
+        if not is_lock_timeout(exc):
+            raise
+        # Another write held the database longer than the lock timeout: nothing was saved, say so plainly.
+        print(busy_cli_message(), file=sys.stderr)
+        return 75  # EX_TEMPFAIL
     return 0
 
 

@@ -5,6 +5,7 @@ SECRET_KEY     set it in production; without it a random key is made once and ke
 ALLOWED_HOSTS  comma separated, default "127.0.0.1,localhost"
 DEBUG          "1" to turn on; off by default
 TUIJIN_DEMO    "1" when served by `make demo` (HTTP on localhost: no secure cookies)
+TUIJIN_DB_LOCK_TIMEOUT, TUIJIN_CACHE_DIR, TUIJIN_LOCKOUT_*, TUIJIN_PROXY_COUNT, TUIJIN_API_TOKEN_HOURS: see below
 """
 from __future__ import annotations
 
@@ -83,6 +84,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "tuijin.core.middleware.CompressTextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tuijin.core.locale_middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -94,7 +96,10 @@ MIDDLEWARE = [
     "tuijin.accounts.middleware.SessionExpiryMiddleware",
     "tuijin.org.middleware.MemberMiddleware",
     "tuijin.accounts.middleware.LoginRequiredMiddleware",
+    "tuijin.core.middleware.AdminGateMiddleware",
+    "tuijin.core.middleware.NoStoreMiddleware",
     "tuijin.core.middleware.OperationLogMiddleware",
+    "tuijin.core.middleware.BusyMiddleware",
 ]
 
 ROOT_URLCONF = "tuijin.urls"
@@ -123,12 +128,33 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
     )
 }
+# How long a write waits for another one to finish before the user is told "系统繁忙,请稍后重试" (HTTP 503).
+DB_LOCK_TIMEOUT = int(os.environ.get("TUIJIN_DB_LOCK_TIMEOUT", "20"))
+# SQLite: WAL lets pages be read while someone writes; every transaction starts as a writer (BEGIN IMMEDIATE), so
+# two writers queue on the busy timeout instead of one failing at once with "database is locked" when it upgrades
+# a read to a write.
+SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": DB_LOCK_TIMEOUT,
+}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # WAL lets the demo serve pages while a background job writes.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20}
-    )
+    DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # A write waiting longer than this for a row lock gives up (lock_timeout) and is reported as busy.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", f"-c lock_timeout={DB_LOCK_TIMEOUT * 1000}")
+
+# One cache shared by every web worker (gunicorn runs several processes): files under var/cache. Computations are
+# kept by the version of the data they read (core/cache.py), so a stale entry is never served.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("TUIJIN_CACHE_DIR", str(VAR_DIR / "cache")),
+        "TIMEOUT": 3600,
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -142,9 +168,16 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Sign-in protection (accounts.services): lock-out after repeated failures.
+# Sign-in protection (accounts.services, docs/security.md): a (user name, address) pair is locked after
+# TUIJIN_LOCKOUT_FAILURES failures within TUIJIN_LOCKOUT_MINUTES, an address after TUIJIN_LOCKOUT_ADDRESS_FAILURES
+# failures across user names; a lock lasts TUIJIN_LOCKOUT_MINUTES and ends by itself.
 TUIJIN_LOCKOUT_FAILURES = int(os.environ.get("TUIJIN_LOCKOUT_FAILURES", "5"))
+TUIJIN_LOCKOUT_ADDRESS_FAILURES = int(os.environ.get("TUIJIN_LOCKOUT_ADDRESS_FAILURES", "30"))
 TUIJIN_LOCKOUT_MINUTES = int(os.environ.get("TUIJIN_LOCKOUT_MINUTES", "15"))
+# Behind a reverse proxy: how many proxies append to X-Forwarded-For (0: use the connection's address).
+TUIJIN_PROXY_COUNT = int(os.environ.get("TUIJIN_PROXY_COUNT", "0"))
+# API tokens (POST /api/v1/auth/token) expire after this many hours (7 days); a password change revokes them.
+TUIJIN_API_TOKEN_HOURS = int(os.environ.get("TUIJIN_API_TOKEN_HOURS", str(7 * 24)))
 # Idle sessions end after this many seconds (a clear message asks to sign in again).
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
 SESSION_SAVE_EVERY_REQUEST = True
@@ -177,7 +210,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "tuijin.accounts.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["tuijin.core.permissions.IsMember"],
@@ -224,6 +257,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Long work (bulletin documents) runs beside the request; tests run it inside the request.
+TUIJIN_BACKGROUND = env_bool("TUIJIN_BACKGROUND", not TESTING)
 
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

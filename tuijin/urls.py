@@ -34,3 +34,6 @@ urlpatterns = [
     path("api/v1/", include(router.urls)),
     path("admin/", admin.site.urls),
 ]
+
+# A write that timed out waiting for a lock answers 503 "系统繁忙,请稍后重试" instead of 500 (core.views).
+handler500 = "tuijin.core.views.server_error"

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from tuijin.accounts.forms import PasswordChangeForm, SignInForm
 from tuijin.accounts.models import LoginLog
-from tuijin.accounts.services import password_change
+from tuijin.accounts.services import active_locks, lock_reset, password_change, token_expires, tokens_revoke
 
 
 def login_view(request):
@@ -35,13 +35,33 @@ def password_change_view(request):
             password_change(user=request.user, old_password=form.cleaned_data["old_password"],
                             new_password=form.cleaned_data["new_password1"])
         except ValidationError as exc:
-            for msg in exc.messages:
-                form.add_error(None, msg)
+            if hasattr(exc, "error_dict"):
+                for field, errs in exc.message_dict.items():
+                    for msg in errs:
+                        form.add_error(field if field in form.fields else None, msg)
+            else:
+                for msg in exc.messages:
+                    form.add_error(None, msg)
         else:
             update_session_auth_hash(request, request.user)
             messages.success(request, _("Your password has been changed."))
             return redirect("home")
-    return render(request, "accounts/password_change.html", {"form": form})
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.filter(user=request.user).first()
+    return render(request, "accounts/password_change.html",
+                  {"form": form, "token_expires": token_expires(token) if token is not None else None})
+
+
+@require_POST
+def tokens_revoke_view(request):
+    """A member revokes their own API tokens (scripts using them must sign in again)."""
+    n = tokens_revoke(user=request.user)
+    if n:
+        messages.success(request, _("Your API token has been revoked."))
+    else:
+        messages.info(request, _("You have no API token to revoke."))
+    return redirect("accounts:password_change")
 
 
 def login_log_view(request):
@@ -49,4 +69,12 @@ def login_log_view(request):
     if member is None or not member.is_admin:
         raise PermissionDenied(_("Only administrators may read the sign-in log."))
     rows = LoginLog.objects.select_related("user")[:500]
-    return render(request, "accounts/login_log.html", {"rows": rows})
+    return render(request, "accounts/login_log.html", {"rows": rows, "locks": active_locks()})
+
+
+@require_POST
+def lock_reset_view(request, pk):
+    """An administrator lifts a sign-in lock before it ends by itself."""
+    if lock_reset(member=request.member, lock_id=pk):
+        messages.success(request, _("The sign-in lock has been lifted."))
+    return redirect("accounts:login_log")

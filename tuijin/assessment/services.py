@@ -58,17 +58,19 @@ def dispatch_data(*, member, zone, year: int, month: int = 12) -> list[list]:
     """Rows (header first) from stored figures: per unit, each indicator's year to date, its target
     (column "<code>_target"), last year's value ("<code>_last") and the pace gap in points ("<code>_pace"),
     with the unit's group."""
-    from tuijin.indicators.selectors import dispatch_table
+    from tuijin.indicators.dispatch import dispatch_table
 
-    rows = [r for r in dispatch_table(member=member, zone=zone, year=year, month=month) if not r["is_zone"]]
-    codes = sorted({r["indicator_code"] for r in rows})
+    # only figures a unit has submitted (or the office approved) are assessed; a draft is still the unit's own
+    rows = [r for r in dispatch_table(member=member, zone=zone, year=year, month=month) if not r.is_zone]
+    codes = sorted({r.indicator_code for r in rows})
     by_unit: dict = {}
     for r in rows:
-        e = by_unit.setdefault(r["unit"], {"group": r["group"]})
-        e[r["indicator_code"]] = r["actual_ytd"]
-        e[f"{r['indicator_code']}_target"] = r["target"]
-        e[f"{r['indicator_code']}_last"] = r["last_year_ytd"]
-        e[f"{r['indicator_code']}_pace"] = r["pace_gap_pp"]
+        e = by_unit.setdefault(r.unit, {"group": r.group})
+        counted = r.counted_in_total
+        e[r.indicator_code] = r.actual_ytd if counted else None
+        e[f"{r.indicator_code}_target"] = r.target
+        e[f"{r.indicator_code}_last"] = r.last_year_ytd
+        e[f"{r.indicator_code}_pace"] = r.pace_gap_pp if counted else None
     header = ["unit", "group", *[c for code in codes for c in (code, f"{code}_target", f"{code}_last", f"{code}_pace")]]
     out = [header]
     for unit, e in by_unit.items():

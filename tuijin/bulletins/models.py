@@ -25,6 +25,9 @@ class Bulletin(ZonedModel):
     month = models.PositiveSmallIntegerField(_("month"))
     title = models.CharField(_("title"), max_length=200, blank=True)
     closing = models.TextField(_("next steps (下一步工作)"), blank=True)
+    doc_number = models.CharField(_("document number (文号)"), max_length=40, blank=True)
+    is_draft = models.BooleanField(_("draft for comment (征求意见稿)"), default=False,
+                                   help_text=_("Written before the month is locked; marked as such on its first page."))
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.DRAFT)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     error = models.TextField(_("error"), blank=True)

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 
 from tuijin.bulletins import documents
 from tuijin.bulletins.models import Bulletin
-from tuijin.bulletins.selectors import PeriodError, bulletin_data
+from tuijin.bulletins.selectors import bulletin_data, check_bulletin_period, ensure_locked_or_draft
+from tuijin.core.periods import as_of_date, is_locked
 from tuijin.core.context import acting_as, current_actor
 from tuijin.core.scope import SYSTEM, require_office
 
@@ -25,30 +26,47 @@ def _json_safe(data):
 
 
 @transaction.atomic
-def bulletin_create(*, member, zone, year: int, month: int, unit=None, closing: str = "") -> Bulletin:
+def bulletin_create(*, member, zone, year: int, month: int, unit=None, closing: str = "",
+                    draft: bool = False) -> Bulletin:
+    """A bulletin of a locked month; before the lock only as a draft for comment (征求意见稿)."""
     require_office(member)
-    try:
-        from tuijin.bulletins.selectors import check_period
-
-        check_period(year, month)
-    except PeriodError as exc:
-        raise ValidationError(str(exc)) from exc
+    check_bulletin_period(zone, year, month)
+    ensure_locked_or_draft(zone, year, month, draft=draft)
+    if unit is not None and unit.zone_id != zone.pk:
+        raise ValidationError({"unit": _("The unit belongs to another zone.")})
+    is_draft = draft and not is_locked(zone, year, month)
     return Bulletin.objects.create(zone=zone, unit=unit, year=year, month=month, closing=closing or DEFAULT_CLOSING,
+                                   is_draft=is_draft, doc_number="" if is_draft else next_doc_number(zone),
                                    created_by_id=current_actor().user_id)
+
+
+def next_doc_number(zone) -> str:
+    """The zone's next document number of the year it is issued in: 淮经开办〔2023〕12号 (one sequence per zone and
+    year; the zone row is locked while the number is taken, so two bulletins never share one)."""
+    from tuijin.core.models import Zone
+    from tuijin.core.periods import as_of_date
+
+    Zone.objects.select_for_update().filter(pk=zone.pk).first()
+    year = as_of_date(zone).year
+    prefix = f"{zone.document_prefix}〔{year}〕"
+    taken = [int(n[len(prefix):-1]) for n in Bulletin.objects.filter(zone=zone, doc_number__startswith=prefix)
+             .values_list("doc_number", flat=True) if n[len(prefix):-1].isdigit()]
+    return f"{prefix}{max(taken, default=0) + 1}号"
 
 
 def render(bulletin: Bulletin, *, formats=("docx", "xlsx"), member=SYSTEM, progress=None) -> dict:
     """Compute the data and the files of a bulletin; returns {"data", "docx", "xlsx", "pdf"}."""
     step = progress or (lambda n: None)
     data = bulletin_data(member=member, zone=bulletin.zone, year=bulletin.year, month=bulletin.month,
-                         unit=bulletin.unit)
+                         unit=bulletin.unit, draft=bulletin.is_draft)
     step(40)
     data = _json_safe(data)
     out = {"data": data}
-    issued_on = timezone.localdate()
+    issued_on = as_of_date(bulletin.zone)
     if "docx" in formats or "pdf" in formats:
         out["docx"] = documents.build_docx(data, closing=bulletin.closing, issuer=str(current_actor().username),
-                                           issued_on=issued_on, title=bulletin.title or None)
+                                           issued_on=issued_on, title=bulletin.title or None,
+                                           doc_number=bulletin.doc_number)
         step(70)
     if "xlsx" in formats:
         out["xlsx"] = documents.build_xlsx(data)
@@ -59,7 +77,7 @@ def render(bulletin: Bulletin, *, formats=("docx", "xlsx"), member=SYSTEM, progr
     return out
 
 
-def bulletin_generate(*, member, bulletin: Bulletin, background: bool = True) -> Bulletin:
+def bulletin_generate(*, member, bulletin: Bulletin, background: bool | None = None) -> Bulletin:
     """Generate the documents; in the background (a thread: no extra server) with progress kept on the record."""
     require_office(member)
     if bulletin.state == Bulletin.State.ISSUED:
@@ -95,6 +113,10 @@ def bulletin_generate(*, member, bulletin: Bulletin, background: bool = True) ->
         finally:
             close_old_connections()
 
+    if background is None:
+        from django.conf import settings
+
+        background = settings.TUIJIN_BACKGROUND  # tests run the work in the request (one in-memory database)
     if background:
         threading.Thread(target=in_thread, daemon=True, name=f"bulletin-{bulletin.pk}").start()
     else:
@@ -109,6 +131,9 @@ def bulletin_issue(*, member, bulletin: Bulletin) -> Bulletin:
     bulletin = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
     if bulletin.state != Bulletin.State.READY:
         raise ValidationError(_("Generate the bulletin before issuing it."))
+    if bulletin.is_draft:
+        raise ValidationError(_("A draft for comment is not issued: lock the month and generate the bulletin "
+                                "again."))
     bulletin.state, bulletin.issued_at = Bulletin.State.ISSUED, timezone.now()
     bulletin.save()
     return bulletin

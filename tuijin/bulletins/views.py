@@ -4,28 +4,30 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tuijin.bulletins import services
 from tuijin.bulletins.models import Bulletin
+from tuijin.bulletins.selectors import bulletin_period
+from tuijin.core.periods import current_period, is_locked, period_from_params
 
 
 def index(request):
     bulletins = Bulletin.objects.restrict(request.member).filter(zone=request.zone)[:50]
+    zone = request.zone
+    year, month = bulletin_period(zone) or current_period(zone)
     if request.method == "POST":
         try:
-            year, month = (int(x) for x in request.POST.get("period", "").split("-"))
-            b = services.bulletin_create(member=request.member, zone=request.zone, year=year, month=month)
+            year, month = period_from_params(request.POST, zone, default=(year, month))
+            b = services.bulletin_create(member=request.member, zone=zone, year=year, month=month,
+                                         draft=request.POST.get("draft") == "1")
             services.bulletin_generate(member=request.member, bulletin=b)
             return redirect("bulletins:detail", pk=b.pk)
-        except ValueError:
-            messages.error(request, _("Write the period as YYYY-MM, e.g. 2023-06."))
         except (ValidationError, PermissionDenied) as exc:
             for m in getattr(exc, "messages", [str(exc)]):
                 messages.error(request, m)
-    today = timezone.localdate()
-    return render(request, "bulletins/index.html", {"bulletins": bulletins, "default_period": f"{today:%Y-%m}"})
+    return render(request, "bulletins/index.html", {"bulletins": bulletins, "year": year, "month": month,
+                                                    "locked": is_locked(zone, year, month)})
 
 
 def _bulletin(request, pk) -> Bulletin:

@@ -68,6 +68,8 @@ class Zone(ChangeLoggedModel):
     level = models.CharField(_("level"), max_length=16, choices=Level.choices, default=Level.NATIONAL)
     province = models.CharField(_("province"), max_length=20, blank=True)
     city = models.CharField(_("city"), max_length=20, blank=True)
+    doc_prefix = models.CharField(_("document number prefix"), max_length=20, blank=True,
+                                  help_text=_("机关代字 of the zone's documents, e.g. 淮经开办 in 淮经开办〔2023〕12号"))
     as_of = models.DateField(_("data as of"), null=True, blank=True,
                              help_text=_("Leave empty for today. A fixed date shows the zone as it stood then "
                                          "(reviewing an earlier year, or a demonstration)."))
@@ -89,6 +91,10 @@ class Zone(ChangeLoggedModel):
     def display_name(self) -> str:
         return self.short_name or self.name
 
+    @property
+    def document_prefix(self) -> str:
+        return self.doc_prefix or f"{self.display_name}办"
+
 
 class FilingPeriod(ZonedModel):
     """One month of a zone: its filing deadline and whether the office has locked it.
@@ -106,7 +112,11 @@ class FilingPeriod(ZonedModel):
     class Meta:
         db_table = "indicators_filingperiod"
         ordering = ["zone", "-year", "-month"]
-        constraints = [models.UniqueConstraint(fields=["zone", "year", "month"], name="period_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["zone", "year", "month"], name="period_unique"),
+            models.CheckConstraint(condition=models.Q(month__gte=1, month__lte=12), name="period_month_1_12"),
+            models.CheckConstraint(condition=models.Q(year__gte=2000, year__lte=2100), name="period_year_sane"),
+        ]
         verbose_name = _("filing period")
         verbose_name_plural = _("filing periods")
 

@@ -103,8 +103,9 @@ def ensure_open(zone, year: int, month: int, *, for_update: bool = True) -> Fili
     until it commits, so the office's lock waits for the write (and the write for the lock)."""
     period = period_get(zone, year, month, create=True, for_update=for_update)
     if period.locked:
-        raise ValidationError(_("%(y)s年%(m)s月 is locked; the office must reopen it (with a reason) before "
-                                "figures change.") % {"y": year, "m": month}, code="locked")
+        raise ValidationError({"month": ValidationError(_("%(y)s年%(m)s月 is locked; the office must reopen it (with a "
+                                                        "reason) before figures change.") % {"y": year, "m": month},
+                                                      code="locked")})
     return period
 
 
@@ -133,3 +134,17 @@ def current_period(zone) -> tuple[int, int]:
 def as_of_date(zone) -> dt.date:
     """The date lag, days late and overdue are counted to: today, or the zone's fixed "data as of" date."""
     return zone.as_of or timezone.localdate()
+
+
+def period_from_params(params, zone, *, default: tuple[int, int] | None = None) -> tuple[int, int]:
+    """A page's period from its query: ``period=2023-06`` or ``year=2023&month=6``; anything missing or malformed
+    opens the page on ``default`` (the zone's current period unless given)."""
+    text = params.get("period") or ""
+    if not text and params.get("year") and params.get("month"):
+        text = f"{params.get('year')}-{params.get('month')}"
+    if text:
+        try:
+            return parse_period(text)
+        except PeriodError:
+            pass
+    return default or current_period(zone)

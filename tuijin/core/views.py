@@ -12,6 +12,19 @@ from tuijin.org.middleware import SESSION_ZONE_KEY
 from tuijin.core.models import Zone
 
 
+def server_error(request):
+    """handler500: a write that timed out waiting for a lock is "busy" (503), everything else the site's 500."""
+    import sys
+
+    from django.views.defaults import server_error as django_server_error
+
+    from tuijin.core.middleware import busy_response, is_lock_timeout
+
+    if is_lock_timeout(sys.exc_info()[1]):
+        return busy_response(request)
+    return django_server_error(request)
+
+
 def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 

@@ -1,38 +1,39 @@
-import json
-
 from django.shortcuts import render
 
-from tuijin.bulletins.selectors import PeriodError, bulletin_data_cached
-from tuijin.indicators import selectors as ind
-from tuijin.indicators.views import _period
+from tuijin.bulletins.selectors import PeriodError, bulletin_data_cached, bulletin_period
+from tuijin.core.periods import current_period, is_locked, period_code, period_from_params, period_label
+from tuijin.indicators.history import indicator_trend
 from tuijin.projects import selectors as proj
 
 
 def cockpit(request):
-    """The leaders' cockpit: the bulletin's own data (same selectors), with charts and drill-downs."""
-    year, month = _period(request)
+    """The leaders' cockpit: the bulletin's own data (same selectors), with charts and drill-downs.
+
+    It opens on the newest locked month, so leaders read final figures; another month can be chosen."""
+    zone = request.zone
+    default = bulletin_period(zone) or current_period(zone)
+    year, month = period_from_params(request.GET, zone, default=default)
     try:
-        data = bulletin_data_cached(member=request.member, zone=request.zone, year=year, month=month)
+        data = bulletin_data_cached(member=request.member, zone=zone, year=year, month=month)
         error = ""
     except PeriodError as exc:
         data, error = None, str(exc)
-    main = ""
-    if data:
-        main = next((r["indicator_code"] for r in data["indicator_rows"] if r["main"]), "general_budget_revenue")
-    trend = ind.indicator_trend(member=request.member, zone=request.zone, indicator_code=main or "general_budget_revenue",
-                                year=year)
-    funnel = proj.stage_funnel(member=request.member, zone=request.zone)
-    battle = proj.battle_map(member=request.member, zone=request.zone)
+    main = next((r["indicator_code"] for r in data["indicator_rows"] if r["main"]), "general_budget_revenue") \
+        if data else "general_budget_revenue"
+    trend = indicator_trend(member=request.member, zone=zone, indicator_code=main, year=year)
+    funnel = proj.stage_funnel(member=request.member, zone=zone)
+    battle = proj.battle_map(member=request.member, zone=zone)
+    ind = trend["indicator"]
     charts = {
-        "trend": {"name": trend["indicator"].name if trend["indicator"] else "", "unit": trend["indicator"].unit
-                  if trend["indicator"] else "", "this": trend["this_year"], "last": trend["last_year"],
-                  "this_label": f"{year}年", "last_label": f"{year - 1}年"},
+        "trend": {"name": ind.name if ind else "", "unit": ind.unit if ind else "", "this_year": trend["this_year"],
+                  "last_year": trend["last_year"], "this_label": f"{year}年", "last_label": f"{year - 1}年",
+                  "months": [f"{m}月" for m in range(1, 13)]},
         "funnel": [{"name": f["name"], "value": f["count"]} for f in funnel],
         "tickets": [{"name": s["unit"], "received": s["received"], "resolved": s["resolved"]}
                     for s in (data["tickets"] if data else [])][:12],
     }
-    screen = request.GET.get("screen") == "1"
     return render(request, "dashboard/cockpit.html", {
-        "data": data, "error": error, "year": year, "month": month, "period": f"{year}-{month:02d}",
+        "data": data, "error": error, "year": year, "month": month, "period": period_code(year, month),
+        "period_label": period_label(year, month), "locked": is_locked(zone, year, month),
         "cards": [r for r in (data["indicator_rows"] if data else []) if r["main"]],
-        "battle": battle, "charts_json": json.dumps(charts, ensure_ascii=False), "screen": screen})
+        "battle": battle, "charts": charts, "screen": request.GET.get("screen") == "1"})

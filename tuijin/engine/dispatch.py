@@ -1,7 +1,7 @@
 """Dispatch (调度): completion, time progress, pace gap, year on year, ranks and warnings.
 
 Pure and vectorised: callers pass arrays of year-to-date values (NaN where missing) for one period and
-get arrays back; ``dispatch_rows`` wraps that into rows with the reasons in words. Ratios are fractions
+get arrays back; ``warning_reason`` puts a row's warning in words. Ratios are fractions
 (0.367 for 36.7%); pace gaps are percentage points (5.0 for 超序时进度5个百分点).
 
     completion     = actual ytd ÷ annual target
@@ -18,7 +18,7 @@ from decimal import Decimal
 import numpy as np
 
 from tuijin.engine.numbers import format_fixed
-from tuijin.engine.ranking import competition_rank
+from tuijin.engine.ranking import segment_ranks
 
 GREEN, YELLOW, RED, NONE = "green", "yellow", "red", "none"
 
@@ -101,17 +101,14 @@ def warning_reason(level: str, gap_pp: float | None, yoy: float | None, higher_i
 
 @dataclass
 class DispatchInput:
-    """One period of one zone: ``n`` rows, each a (unit, indicator) pair."""
+    """One period: ``n`` rows, each a (unit, indicator) pair — of one zone or of many (a province)."""
 
-    units: Sequence[str]
-    indicators: Sequence[str]
-    groups: Sequence[str]  # the unit's assessment group ("" = ranked with nobody)
     actual: np.ndarray  # ytd in display units, NaN where not filed
     target: np.ndarray  # annual target, NaN where none
     last_year: np.ndarray  # last year's same-period ytd, NaN where none
     higher_is_better: np.ndarray  # bool per row
     time_progress: np.ndarray  # per row (a monthly plan may differ by indicator)
-    rankable: np.ndarray = field(default=None)  # bool per row: ranked among its group (zone rows are not)
+    segment: np.ndarray = field(default=None)  # int per row: rows ranked together share it; -1 = not ranked
 
 
 @dataclass
@@ -119,8 +116,16 @@ class DispatchResult:
     completion: np.ndarray
     pace_gap_pp: np.ndarray
     yoy_growth: np.ndarray
-    rank: list[int | None]
+    rank: np.ndarray  # float, NaN = no rank
     warning: np.ndarray
+
+
+def segments_of(*keys: Sequence) -> np.ndarray:
+    """Integer ids for rows that share the same key tuple (e.g. indicator, group)."""
+    if not keys or len(keys[0]) == 0:
+        return np.zeros(0, dtype=np.int64)
+    joined = np.array(["\x1f".join(map(str, k)) for k in zip(*keys)])
+    return np.unique(joined, return_inverse=True)[1].astype(np.int64)
 
 
 def dispatch(inp: DispatchInput, rule: WarningRule = WarningRule()) -> DispatchResult:
@@ -128,27 +133,32 @@ def dispatch(inp: DispatchInput, rule: WarningRule = WarningRule()) -> DispatchR
     gap = pace_gap_pp(comp, inp.time_progress)
     yoy = yoy_growth(inp.actual, inp.last_year)
     level = warning_levels(comp, gap, yoy, inp.higher_is_better, rule)
-    rank = group_ranks(inp, comp, yoy)
+    segment = inp.segment if inp.segment is not None else np.zeros(len(comp), dtype=np.int64)
+    rank = group_ranks(segment, comp, yoy, inp.higher_is_better)
     return DispatchResult(completion=comp, pace_gap_pp=gap, yoy_growth=yoy, rank=rank, warning=level)
 
 
-def group_ranks(inp: DispatchInput, comp: np.ndarray, yoy: np.ndarray) -> list[int | None]:
-    """Rank within (indicator, group) by completion, or by yoy growth where the group has no targets."""
-    n = len(inp.units)
-    ranks: list[int | None] = [None] * n
-    rankable = inp.rankable if inp.rankable is not None else np.ones(n, dtype=bool)
-    buckets: dict[tuple[str, str], list[int]] = {}
-    for i in range(n):
-        if rankable[i] and inp.groups[i]:
-            buckets.setdefault((inp.indicators[i], inp.groups[i]), []).append(i)
-    for idx in buckets.values():
-        key = comp[idx]
-        if np.all(np.isnan(key)):
-            key = yoy[idx]
-        values = [None if np.isnan(v) else float(v) for v in key]
-        for i, r in zip(idx, competition_rank(values, higher_is_better=bool(inp.higher_is_better[idx[0]]))):
-            ranks[i] = r
+def group_ranks(segment: np.ndarray, comp: np.ndarray, yoy: np.ndarray, higher_is_better: np.ndarray) -> np.ndarray:
+    """Ranks within each segment (an indicator within an assessment group), the one definition every table uses.
+
+    A segment where any row has a completion ranks by completion (rows without a target take no place);
+    a segment where no row has a target ranks by year-on-year growth. Segment −1 is never ranked.
+    """
+    segment = np.asarray(segment, dtype=np.int64)
+    ranked = segment >= 0
+    ranks = np.full(len(segment), np.nan)
+    if not ranked.any():
+        return ranks
+    seg = segment[ranked]
+    has_comp = np.zeros(seg.max() + 1, dtype=bool)
+    np.logical_or.at(has_comp, seg, ~np.isnan(comp[ranked]))
+    key = np.where(has_comp[seg], comp[ranked], yoy[ranked])
+    ranks[ranked] = segment_ranks(seg, key, higher_is_better=np.asarray(higher_is_better)[ranked])
     return ranks
+
+
+def rank_or_none(value: float) -> int | None:
+    return None if value is None or np.isnan(value) else int(value)
 
 
 # ---------------------------------------------------------------------------------------------- stage goals
@@ -191,8 +201,3 @@ def to_plain(value: float | np.floating | None) -> float | None:
         return None
     v = float(value)
     return None if np.isnan(v) else v
-
-
-def to_display(stored: Decimal | None, scale: Decimal) -> Decimal | None:
-    """Stored base-unit value (e.g. 万元) in the indicator's display unit (e.g. 亿元), exactly."""
-    return None if stored is None else stored / scale

@@ -1,11 +1,17 @@
 """Lag detection (滞后预警) for projects: stages and nodes against their plan, and stale progress.
 
 Vectorised over many projects at once: dates are day numbers (``date.toordinal()``), missing ones NaN.
-For every checkpoint (a lifecycle stage or a node) of every project:
 
-    red     planned date passed and no actual date (逾期未完成), days late = as_of − planned
-    yellow  due within ``due_soon_days`` and not done yet (临期), or done but later than planned (逾期已完成)
-    green   otherwise
+**Days late** (逾期天数), the one definition every page, the bulletin and the cockpit use: a project's days late at
+date D is the largest D − planned date over its checkpoints (lifecycle stages and nodes) that are planned before D
+and not done by D (no actual date, or an actual date after D); 0 when there is none. A checkpoint done late is
+history, not a lag: once every overdue checkpoint is done the project is 0 days late again.
+
+For every checkpoint of every project:
+
+    red     planned before D and not done by D (逾期未完成)
+    yellow  planned within ``due_soon_days`` from D and not done yet (临期)
+    green   otherwise (done, even if late; or not due soon)
 
 A project is as bad as its worst checkpoint; no progress filed for ``stale_days`` days is red too.
 """
@@ -49,9 +55,7 @@ def detect(planned: np.ndarray, actual: np.ndarray, as_of: dt.date, *, last_prog
     done = ~np.isnan(actual) & (actual <= today)  # looking back at a past date, later actuals did not exist yet
     overdue = has_plan & ~done & (planned < today)
     due_soon = has_plan & ~done & (planned >= today) & (planned - today <= rule.due_soon_days)
-    late_done = has_plan & done & (actual > planned)
-    actual = np.where(done, actual, np.nan)
-    level = np.where(overdue, RED, np.where(due_soon | late_done, YELLOW, GREEN))
+    level = np.where(overdue, RED, np.where(due_soon, YELLOW, GREEN))
     late_days = np.where(overdue, today - planned, 0.0)
     light = level.max(axis=1) if level.size else np.zeros(len(planned), dtype=int)
     # The deciding checkpoint: the most overdue red one, else the first yellow one.
@@ -66,21 +70,27 @@ def detect(planned: np.ndarray, actual: np.ndarray, as_of: dt.date, *, last_prog
     return LagResult(light=light.astype(int), days_late=days_late, worst=worst, stale_days=stale)
 
 
+def days_late(planned: Sequence[dt.date | None], actual: Sequence[dt.date | None], as_of: dt.date) -> int:
+    """Days late of one project (see the module's definition), for one set of checkpoints."""
+    late = [(as_of - p).days for p, a in zip(planned, actual)
+            if p is not None and p < as_of and (a is None or a > as_of)]
+    return max(late, default=0)
+
+
 def reason(names: Sequence[str], planned: Sequence[dt.date | None], actual: Sequence[dt.date | None],
            as_of: dt.date, *, stale_days: float | None = None, rule: LagRule = LagRule()) -> str:
-    """One project's lag in words: "计划开工日期2023-03-01已过,逾期32天未开工;……"."""
-    parts = []
+    """One project's lag in words, the most overdue first: "计划开工日期2023-03-01已过,逾期32天未开工;……"."""
+    overdue, soon = [], []
     for name, p, a in zip(names, planned, actual):
         if p is None:
             continue
         if a is not None and a > as_of:
             a = None
         if a is None and p < as_of:
-            parts.append(f"计划{name}日期{p:%Y-%m-%d}已过,逾期{(as_of - p).days}天未{name}")
+            overdue.append(((as_of - p).days, f"计划{name}日期{p:%Y-%m-%d}已过,逾期{(as_of - p).days}天未{name}"))
         elif a is None and (p - as_of).days <= rule.due_soon_days:
-            parts.append(f"计划{p:%Y-%m-%d}{name},还有{(p - as_of).days}天")
-        elif a is not None and a > p:
-            parts.append(f"{name}比计划晚{(a - p).days}天(已追上)")
+            soon.append(f"计划{p:%Y-%m-%d}{name},还有{(p - as_of).days}天")
+    parts = [text for _d, text in sorted(overdue, key=lambda x: -x[0])] + soon
     if stale_days is not None and not np.isnan(stale_days) and stale_days > rule.stale_days:
         parts.append(f"已{int(stale_days)}天未填报进度")
     return ";".join(parts) if parts else "按计划推进"

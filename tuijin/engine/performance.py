@@ -13,11 +13,13 @@ and a zone may pick another definition (``Definitions``). Amounts are in 万元 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 HUNDRED_MILLION = Decimal(10000)  # 1亿元 in 万元
+# The lifecycle stages (codes of tuijin/projects/lifecycle.py) these rates are defined on.
+SIGNED, STARTED, COMPLETED, PRODUCTION = "signed", "started", "completed", "production"
 
 
 @dataclass(frozen=True)
@@ -26,15 +28,10 @@ class ProjectFacts:
     year_planned_investment: Decimal  # 年度计划投资
     invested_this_year: Decimal  # 年度完成投资
     is_foreign: bool
-    signed: dt.date | None
-    planned_start: dt.date | None
-    started: dt.date | None
-    planned_completion: dt.date | None
-    completed: dt.date | None
-    planned_production: dt.date | None
-    in_production: dt.date | None
     above_scale: bool
     tax: Decimal  # 财税贡献 (万元)
+    planned: Mapping[str, dt.date | None] = field(default_factory=dict)  # stage code → planned date
+    actual: Mapping[str, dt.date | None] = field(default_factory=dict)  # stage code → actual date
     active: bool = True  # withdrawn projects are left out
 
 
@@ -62,23 +59,23 @@ def _rate(num: int, den: int) -> float | None:
 def performance(projects: Iterable[ProjectFacts], *, year: int, as_of: dt.date,
                 definitions: Definitions = Definitions()) -> dict:
     items = [p for p in projects if p.active]
-    signed = [p for p in items if _in_year(p.signed, year, as_of)]
+    signed = [p for p in items if _in_year(p.actual.get(SIGNED), year, as_of)]
     big = [p for p in signed if p.planned_investment >= HUNDRED_MILLION]
     foreign = [p for p in signed if p.is_foreign]
 
-    def list_rate(planned_attr: str, actual_attr: str):
+    def list_rate(stage: str):
         if definitions.start_base == "all":
             base = items
         else:
-            base = [p for p in items if getattr(p, planned_attr) is not None and getattr(p, planned_attr).year == year]
-        hit = [p for p in base if _done_by(getattr(p, actual_attr), as_of)]
+            base = [p for p in items if p.planned.get(stage) is not None and p.planned[stage].year == year]
+        hit = [p for p in base if _done_by(p.actual.get(stage), as_of)]
         return len(hit), len(base), _rate(len(hit), len(base))
 
-    started = list_rate("planned_start", "started")
-    completed = list_rate("planned_completion", "completed")
-    production = list_rate("planned_production", "in_production")
-    conv_base = [p for p in items if _done_by(p.completed if definitions.conversion_base == "completed"
-                                              else p.in_production, as_of)]
+    started = list_rate(STARTED)
+    completed = list_rate(COMPLETED)
+    production = list_rate(PRODUCTION)
+    conv_stage = COMPLETED if definitions.conversion_base == "completed" else PRODUCTION
+    conv_base = [p for p in items if _done_by(p.actual.get(conv_stage), as_of)]
     converted = [p for p in conv_base if p.above_scale]
     tax = sum((p.tax for p in items), Decimal(0))
     tax_den = sum(((p.planned_investment if definitions.tax_base == "planned_investment" else p.invested_this_year)

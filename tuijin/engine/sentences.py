@@ -3,7 +3,8 @@
     "1—6月,全区完成一般公共预算收入18.56亿元,同比增长36.7%,完成年度目标的52.3%,超序时进度2.3个百分点。"
 
 Numbers are rounded half-up (四舍五入) from exact values; amounts drop trailing zeros as the reports do
-(57.6亿元, not 57.60亿元); a growth that is negative reads "同比下降"; a missing last-year value or target
+(57.6亿元, not 57.60亿元); percentages and percentage points always keep one decimal (同比下降44.0%, beside
+42.2%); a growth that is negative reads "同比下降"; a missing last-year value or target
 drops its clause rather than printing nonsense.
 """
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from tuijin.engine.numbers import Number, round_half_up, to_decimal
+from tuijin.engine.numbers import Number, format_fixed, round_half_up, to_decimal
 
 YI = Decimal(10000)  # 1亿元 = 10000万元
 
@@ -47,8 +48,9 @@ def amount_wan(value_wan: Number | None) -> str:
 
 
 def percent(fraction: Number | None, places: int = 1) -> str:
+    """A percentage always with ``places`` decimals, as a table column reads evenly: 44.0%, never 44%."""
     d = to_decimal(fraction)
-    return "" if d is None else f"{plain(d * 100, places)}%"
+    return "" if d is None else f"{format_fixed(d * 100, places)}%"
 
 
 def growth_clause(yoy: Number | None, places: int = 1) -> str:
@@ -59,7 +61,7 @@ def growth_clause(yoy: Number | None, places: int = 1) -> str:
     shown = round_half_up(abs(d) * 100, places)
     if shown == 0:
         return "与上年同期持平"
-    return f"同比{'增长' if d > 0 else '下降'}{plain(shown, places)}%"
+    return f"同比{'增长' if d > 0 else '下降'}{format_fixed(shown, places)}%"
 
 
 def pace_clause(gap_pp: Number | None, streak: int = 0) -> str:
@@ -77,7 +79,7 @@ def pace_clause(gap_pp: Number | None, streak: int = 0) -> str:
     elif streak == 1:
         lead = "首次"
     word = "超" if ahead else "低于"
-    return f"{lead}{word}序时进度{plain(shown, 1)}个百分点"
+    return f"{lead}{word}序时进度{format_fixed(shown, 1)}个百分点"
 
 
 def streak(flags: Sequence[bool]) -> int:

@@ -76,17 +76,50 @@ class ImportOutcome:
         return bool(self.warnings) and not self.errors
 
 
+@dataclass(frozen=True)
+class ImportOption:
+    """A choice the user makes for a whole import (e.g. what state imported figures take)."""
+
+    name: str
+    label: str
+    choices: tuple[tuple[str, str], ...]  # (value, label)
+    default: str
+
+
 class Importer:
     name = ""
     title = ""
     key: str | tuple[str, ...] | None = None  # field(s) unique within one file
     export_title = ""
+    options: tuple[ImportOption, ...] = ()
+    chosen: dict = {}  # the options of the import being run (set by run_import)
+
+    def option_choices(self, member) -> list[tuple[ImportOption, list[tuple[str, str]]]]:
+        """The options and the values this member may choose (all of them unless an importer says otherwise)."""
+        return [(o, list(o.choices)) for o in self.options]
+
+    def clean_options(self, given: dict | None, member) -> dict:
+        """The options of one import: defaults filled in; a value not offered to this member is refused."""
+        given = given or {}
+        out = {}
+        allowed = dict(self.option_choices(member))
+        for option, choices in allowed.items():
+            value = given.get(option.name, option.default)
+            if value not in dict(choices):
+                offered = "、".join(f"{v}({label})" for v, label in choices)
+                raise FileProblem(f"选项「{option.label}」不能取「{value}」,可选:{offered}")
+            out[option.name] = value
+        unknown = set(given) - {o.name for o in self.options}
+        if unknown:
+            raise FileProblem(f"未知的导入选项「{'、'.join(sorted(unknown))}」")
+        return out
 
     def columns(self, zone) -> list[Column]:
         raise NotImplementedError
 
     def apply(self, rows: list[Row], *, zone, member, confirmed: bool = False) -> ImportSummary:
-        """Upsert the rows; raise RowErrors for problems, NeedsConfirmation for values to confirm."""
+        """Upsert the rows through the app's services (the chosen options are in ``self.chosen``); raise RowErrors
+        for problems, NeedsConfirmation for values to confirm."""
         raise NotImplementedError
 
     def can_import(self, member) -> bool:
@@ -136,10 +169,11 @@ def _refused(exc: Exception) -> str:
 
 
 def run_import(importer: Importer, data: bytes, filename: str, *, zone, member, dry_run: bool = False,
-               confirmed: bool = False) -> ImportOutcome:
+               confirmed: bool = False, options: dict | None = None) -> ImportOutcome:
     """Read, check and apply a file; all-or-nothing. ``dry_run`` computes the preview and writes nothing;
     values that need a person's confirmation stop the import unless ``confirmed``."""
     try:
+        importer.chosen = importer.clean_options(options, member)
         table = read_table(data, filename)
         result: ParseResult = parse_table(table, importer.columns(zone), key=importer.key)
     except FileProblem as exc:

@@ -60,7 +60,8 @@ def purge_uploads(now: float | None = None) -> int:
     return removed
 
 
-def _save_upload(request, name: str, data: bytes, filename: str, suffix: str = "bin") -> str:
+def _save_upload(request, name: str, data: bytes, filename: str, suffix: str = "bin", options: dict | None = None
+                 ) -> str:
     """Keep a file for a later request, on disk under a random token bound to the member and zone."""
     purge_uploads()
     token = secrets.token_urlsafe(24)
@@ -68,7 +69,7 @@ def _save_upload(request, name: str, data: bytes, filename: str, suffix: str = "
     (store / f"{token}.{suffix}").write_bytes(data)
     (store / f"{token}.json").write_text(json.dumps({
         "member": request.member.pk, "name": name, "filename": filename, "zone": request.zone.pk,
-        "time": time.time()}, ensure_ascii=False), encoding="utf-8")
+        "time": time.time(), "options": options or {}}, ensure_ascii=False), encoding="utf-8")
     return token
 
 
@@ -104,14 +105,18 @@ def import_page(request, name):
     member, zone = request.member, request.zone
     if not importer.can_import(member):
         raise PermissionDenied(_("Leaders read; imports are done by the office and unit staff."))
-    context = {"importer": importer, "name": name, "columns": importer.columns(zone), "next": _next_url(request)}
+    context = {"importer": importer, "name": name, "columns": importer.columns(zone), "next": _next_url(request),
+               "option_choices": importer.option_choices(member),
+               "chosen": {o.name: o.default for o in importer.options}}
     outcome = data = filename = None
     if request.method == "POST" and request.POST.get("token"):
         token = request.POST["token"]
         meta, data = _load_upload(request, token)
         filename = meta["filename"]
+        chosen = meta.get("options") or {}
         outcome = run_import(importer, data, filename, zone=zone, member=member,
-                             confirmed=request.POST.get("confirmed") == "1")
+                             confirmed=request.POST.get("confirmed") == "1", options=chosen)
+        context["chosen"] = chosen
         if outcome.ok:
             _forget(token)
             messages.success(request, _("Imported %(file)s: %(summary)s") % {"file": filename,
@@ -128,9 +133,11 @@ def import_page(request, name):
                 context["problem"] = exc.message
         else:
             data, filename = upload.read(), upload.name
-            outcome = run_import(importer, data, filename, zone=zone, member=member, dry_run=True)
+            chosen = {o.name: request.POST.get(f"option_{o.name}", o.default) for o in importer.options}
+            context["chosen"] = chosen
+            outcome = run_import(importer, data, filename, zone=zone, member=member, dry_run=True, options=chosen)
             if outcome.ok:
-                context["token"] = _save_upload(request, name, data, filename)
+                context["token"] = _save_upload(request, name, data, filename, options=chosen)
     if outcome is not None:
         context["outcome"], context["filename"] = outcome, filename
         if not outcome.ok and outcome.table is not None and outcome.errors:

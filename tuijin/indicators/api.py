@@ -7,7 +7,9 @@ from rest_framework.views import APIView
 
 from tuijin.core.api import ScopedModelViewSet, ScopedReadOnlyViewSet
 from tuijin.core.permissions import member_of
-from tuijin.indicators import selectors, services
+from tuijin.core.periods import PeriodError, parse_period
+from tuijin.indicators import services
+from tuijin.indicators.dispatch import dispatch_table
 from tuijin.indicators.exports import dispatch_json
 from tuijin.indicators.models import Actual, Indicator, Target
 from tuijin.org.models import Unit
@@ -52,10 +54,11 @@ class TargetViewSet(ScopedReadOnlyViewSet):
 class ActualSerializer(serializers.ModelSerializer):
     zone = serializers.SlugRelatedField(slug_field="code", read_only=True)
     indicator_code = serializers.CharField(source="indicator.code", read_only=True)
-    ytd_display = serializers.DecimalField(max_digits=18, decimal_places=4, write_only=True, required=True,
-                                           help_text="year to date in the indicator's display unit")
-    last_year_ytd_display = serializers.DecimalField(max_digits=18, decimal_places=4, write_only=True,
-                                                     required=False, allow_null=True)
+    # numbers as text: the service reads them, so the API refuses exactly what the form and the import refuse
+    ytd_display = serializers.CharField(write_only=True, required=True, max_length=40,
+                                        help_text="year to date in the indicator's display unit, e.g. \"18.56\"")
+    last_year_ytd_display = serializers.CharField(write_only=True, required=False, allow_null=True, allow_blank=True,
+                                                  max_length=40)
     confirmed = serializers.BooleanField(write_only=True, required=False, default=False)
 
     class Meta:
@@ -89,7 +92,8 @@ class ActualViewSet(ScopedModelViewSet):
             raise NotFound(_("No such unit, or it is outside your data scope."))
         serializer.instance = services.actual_save(
             member=member, unit=unit, indicator=d["indicator"], year=d["year"], month=d["month"],
-            ytd=d["ytd_display"], last_year_ytd=d.get("last_year_ytd_display"), confirmed=d.get("confirmed", False))
+            ytd=d["ytd_display"], last_year_ytd=d.get("last_year_ytd_display") or None,
+            confirmed=d.get("confirmed", False))
 
 
 class DispatchView(APIView):
@@ -104,12 +108,10 @@ class DispatchView(APIView):
         if zone is None:
             raise NotFound(_("No such zone, or it is outside your data scope."))
         try:
-            year, month = (int(x) for x in request.query_params.get("period", "").split("-"))
-            if not 1 <= month <= 12:
-                raise ValueError
-        except ValueError as exc:
-            raise ValidationError({"period": _("Write the period as YYYY-MM, e.g. 2023-06.")}) from exc
-        rows = selectors.dispatch_table(member=member, zone=zone, year=year, month=month)
+            year, month = parse_period(request.query_params.get("period", ""))
+        except PeriodError as exc:
+            raise ValidationError(exc.message_dict) from exc
+        rows = dispatch_table(member=member, zone=zone, year=year, month=month)
         return Response(dispatch_json(rows, zone=zone, year=year, month=month))
 
 

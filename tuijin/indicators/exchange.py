@@ -1,20 +1,29 @@
-"""Targets and actuals in and out of Excel, through the one import framework."""
+"""Targets and actuals in and out of Excel, through the one import framework.
+
+Both importers are adapters: each row becomes a call of the same service the forms and the API call
+(``services.target_set``, ``services.actual_save``), and each refusal becomes ``第N行 列名: 原因``.
+"""
 from __future__ import annotations
 
-from decimal import Decimal
+from django.core.exceptions import PermissionDenied, ValidationError
 
-from django.utils import timezone
-
-
-from tuijin.core.changelog import record_bulk, snapshot
-from tuijin.exchange.base import ImportSummary, Importer, NeedsConfirmation, RowErrors, register
+from tuijin.exchange.base import ImportOption, ImportSummary, Importer, NeedsConfirmation, RowErrors, register
 from tuijin.exchange.tabular import CellError, Column
-from tuijin.indicators.models import Actual, DispatchRule, Indicator, Target
-from tuijin.core.models import FilingPeriod
-from tuijin.indicators.services import check_value
+from tuijin.indicators import services
+from tuijin.indicators.models import Actual, Indicator, Target
 from tuijin.org.models import Unit
 
 ZONE_WORDS = ("全区", "合计", "开发区")
+
+
+def row_errors(number: int, exc: Exception, headers: dict[str, str], default: str) -> list[CellError]:
+    """A service's refusal as errors of the row, each under the column its field comes from."""
+    if isinstance(exc, PermissionDenied):
+        return [CellError(number, headers.get("unit", default), str(exc) or "超出您的数据权限范围")]
+    if hasattr(exc, "error_dict"):
+        return [CellError(number, headers.get(field, default), m)
+                for field, messages in exc.message_dict.items() for m in messages]
+    return [CellError(number, default, m) for m in exc.messages]
 
 
 class _Refs:
@@ -22,8 +31,8 @@ class _Refs:
 
     def __init__(self, zone, member):
         self.zone = zone
-        self.units = {u.name: u for u in Unit.objects.filter(zone=zone)}
-        self.allowed_units = set(Unit.objects.restrict(member, "change").filter(zone=zone).values_list("pk", flat=True))
+        # names are resolved over the member's view; whether the member may write there is the service's rule
+        self.units = {u.name: u for u in Unit.objects.restrict(member).filter(zone=zone)}
         self.indicators = {}
         for ind in Indicator.objects.filter(zone=zone):
             self.indicators[ind.name] = ind
@@ -34,10 +43,7 @@ class _Refs:
             return None, True
         unit = self.units.get(name)
         if unit is None:
-            errors.append(CellError(row, header, f"未知的责任单位「{name}」"))
-            return None, False
-        if unit.pk not in self.allowed_units:
-            errors.append(CellError(row, header, f"「{name}」不在您的数据权限范围内"))
+            errors.append(CellError(row, header, f"未知的责任单位「{name}」,或不在您的数据权限范围内"))
             return None, False
         return unit, True
 
@@ -53,6 +59,9 @@ class TargetImporter(Importer):
     name = "targets"
     title = "年度目标"
 
+    def can_import(self, member) -> bool:
+        return member.is_office  # setting targets is the office's work
+
     def columns(self, zone):
         return [
             Column("年度", "year", "integer", required=True, min_value=2000, max_value=2100, width=8),
@@ -67,50 +76,40 @@ class TargetImporter(Importer):
                                   .values_list("name", flat=True))}
 
     def apply(self, rows, *, zone, member, confirmed=False):
-        if not member.is_office:
-            raise RowErrors([CellError(rows[0].number, "责任单位", "只有办公室可以导入目标")])
-        refs, errors, seen, plan = _Refs(zone, member), [], {}, []
+        refs, errors, seen, summary = _Refs(zone, member), [], {}, ImportSummary()
+        headers = {"year": "年度", "unit": "责任单位", "indicator": "指标", "value": "目标值"}
+        existing = {(t.year, t.unit_id, t.indicator_id): t.value for t in Target.objects.filter(
+            zone=zone, year__in={r.values["year"] for r in rows})}
         for row in rows:
             v = row.values
             unit, ok = refs.unit(v["unit"], row.number, "责任单位", errors, zone_ok=True)
             ind = refs.indicator(v["indicator"], row.number, "指标", errors)
             if not ok or ind is None:
                 continue
-            if ind.is_computed:
-                errors.append(CellError(row.number, "指标", f"「{ind.name}」是计算指标,不设目标"))
-                continue
-            if v["value"] <= 0:
-                errors.append(CellError(row.number, "目标值", f"目标值必须大于0「{v['value']}」"))
-                continue
             key = (v["year"], unit.pk if unit else None, ind.pk)
             if key in seen:
                 errors.append(CellError(row.number, "指标", f"与第{seen[key]}行重复(同一年度、单位、指标)"))
                 continue
             seen[key] = row.number
-            plan.append((row.number, unit, ind, v["year"], ind.to_stored(v["value"])))
-        if errors:
-            raise RowErrors(errors)
-        summary = ImportSummary()
-        existing = {(t.year, t.unit_id, t.indicator_id): t for t in Target.objects.filter(
-            zone=zone, year__in={p[3] for p in plan})}
-        creates = []
-        for number, unit, ind, year, value in plan:
-            t = existing.get((year, unit.pk if unit else None, ind.pk))
-            label = f"{year} {unit.name if unit else '全区'} {ind.name}"
-            if t is None:
-                creates.append(Target(zone=zone, unit=unit, indicator=ind, year=year, value=value))
+            try:
+                target = services.target_set(member=member, zone=zone, indicator=ind, year=v["year"], value=v["value"],
+                                             unit=unit)
+            except (ValidationError, PermissionDenied) as exc:
+                errors += row_errors(row.number, exc, headers, "目标值")
+                continue
+            before = existing.get(key)
+            label = f"{v['year']} {unit.name if unit else '全区'} {ind.name}"
+            if before is None:
                 summary.created += 1
-                summary.changes.append({"row": number, "key": label, "action": "新增", "fields": str(ind.to_display(value))})
-            elif t.value != value:
-                summary.changes.append({"row": number, "key": label, "action": "更新",
-                                        "fields": f"{ind.to_display(t.value)} → {ind.to_display(value)}"})
-                t.value = value
-                t.save(update_fields=["value", "updated"])
+                summary.changes.append({"row": row.number, "key": label, "action": "新增", "fields": str(v["value"])})
+            elif before != target.value:
                 summary.updated += 1
+                summary.changes.append({"row": row.number, "key": label, "action": "更新",
+                                        "fields": f"{ind.to_display(before)} → {v['value']}"})
             else:
                 summary.unchanged += 1
-        made = Target.objects.bulk_create(creates)
-        record_bulk((t, "create", None) for t in made if t.pk)
+        if errors:
+            raise RowErrors(errors)
         return summary
 
     def export_rows(self, *, zone, member, filters):
@@ -121,10 +120,15 @@ class TargetImporter(Importer):
                  "value": t.indicator.to_display(t.value)} for t in qs]
 
 
+STATE = ImportOption("state", "导入后", (("draft", "保存为草稿"), ("submitted", "报送审核"),
+                                        ("approved", "审核通过(仅办公室)")), "draft")
+
+
 @register
 class ActualImporter(Importer):
     name = "actuals"
     title = "月度实绩"
+    options = (STATE,)
 
     def columns(self, zone):
         return [
@@ -142,80 +146,64 @@ class ActualImporter(Importer):
                 "indicator": list(Indicator.objects.filter(zone=zone).exclude(rollup=Indicator.Rollup.RATIO)
                                   .values_list("name", flat=True))}
 
+    def option_choices(self, member):
+        # approving at import is the office's review; a unit submits at most
+        return [(STATE, [c for c in STATE.choices if c[0] != "approved" or member.is_office])]
+
     def apply(self, rows, *, zone, member, confirmed=False):
-        refs, errors, warnings, seen, plan = _Refs(zone, member), [], [], {}, []
-        approved = member.is_office  # office and command-line imports count as approved
-        locked = set(FilingPeriod.objects.filter(zone=zone, locked=True).values_list("year", "month"))
-        rule = DispatchRule.objects.filter(zone=zone).first()
-        jump = rule.jump_factor if rule else Decimal(1000)
-        for row in rows:
+        refs, errors, warnings, seen, summary = _Refs(zone, member), [], [], {}, ImportSummary()
+        state = self.chosen.get("state", STATE.default)
+        headers = {"year": "年度", "month": "月份", "unit": "责任单位", "indicator": "指标", "ytd": "本年累计",
+                   "last_year_ytd": "上年同期累计"}
+        stored = {(a.year, a.month, a.unit_id, a.indicator_id): (a.ytd, a.last_year_ytd, a.state)
+                  for a in Actual.objects.filter(zone=zone, year__in={r.values["year"] for r in rows})}
+        to_submit = set()
+        # earlier months first, so a month's check sees the previous month of the same file
+        for row in sorted(rows, key=lambda r: (r.values["year"], r.values["month"], r.number)):
             v = row.values
             unit, ok = refs.unit(v["unit"], row.number, "责任单位", errors, zone_ok=False)
             ind = refs.indicator(v["indicator"], row.number, "指标", errors)
             if not ok or ind is None:
-                continue
-            if ind.is_computed:
-                errors.append(CellError(row.number, "指标", f"「{ind.name}」是计算指标(由其他指标计算),不能填报"))
-                continue
-            if (v["year"], v["month"]) in locked:
-                errors.append(CellError(row.number, "月份", f"{v['year']}年{v['month']}月已锁定,须先由办公室解锁"))
                 continue
             key = (v["year"], v["month"], unit.pk, ind.pk)
             if key in seen:
                 errors.append(CellError(row.number, "指标", f"与第{seen[key]}行重复(同一年月、单位、指标)"))
                 continue
             seen[key] = row.number
-            plan.append((row.number, unit, ind, v))
-        if errors:
-            raise RowErrors(errors)
-        years = {p[3]["year"] for p in plan}
-        stored = {(a.year, a.month, a.unit_id, a.indicator_id): a for a in Actual.objects.filter(
-            zone=zone, year__in=years | {y - 1 for y in years})}
-        in_file = {(v["year"], v["month"], u.pk, i.pk): v["ytd"] for _, u, i, v in plan}
-        for number, unit, ind, v in plan:
-            prev_key = (v["year"], v["month"] - 1, unit.pk, ind.pk)
-            prev = in_file.get(prev_key)
-            if prev is None and prev_key in stored:
-                prev = ind.to_display(stored[prev_key].ytd)
-            last = v["last_year_ytd"]
-            if last is None and (v["year"] - 1, v["month"], unit.pk, ind.pk) in stored:
-                last = ind.to_display(stored[(v["year"] - 1, v["month"], unit.pk, ind.pk)].ytd)
-            for w in check_value(indicator=ind, ytd=v["ytd"], previous=prev, last_year=last, jump_factor=jump):
-                warnings.append(f"第{number}行 {unit.name} {ind.name}: {w}")
-        if warnings and not confirmed:
-            raise NeedsConfirmation(warnings)
-        summary = ImportSummary(warnings=warnings)
-        creates, logs = [], []
-        state = Actual.State.APPROVED if approved else Actual.State.DRAFT
-        for number, unit, ind, v in plan:
-            a = stored.get((v["year"], v["month"], unit.pk, ind.pk))
-            ytd = ind.to_stored(v["ytd"])
-            last = ind.to_stored(v["last_year_ytd"])
+            try:
+                for w in services.actual_warnings(unit=unit, indicator=ind, year=v["year"], month=v["month"],
+                                                  ytd=v["ytd"], last_year_ytd=v["last_year_ytd"]):
+                    warnings.append(f"第{row.number}行 {unit.name} {ind.name}: {w}")
+                saved = services.actual_save(member=member, unit=unit, indicator=ind, year=v["year"],
+                                             month=v["month"], ytd=v["ytd"], last_year_ytd=v["last_year_ytd"],
+                                             confirmed=True, approved=state == "approved")
+            except (ValidationError, PermissionDenied) as exc:
+                errors += row_errors(row.number, exc, headers, "本年累计")
+                continue
+            if state == "submitted":
+                to_submit.add((unit, v["year"], v["month"]))
+            before = stored.get(key)
             label = f"{v['year']}年1—{v['month']}月 {unit.name} {ind.name}"
-            if a is None:
-                creates.append(Actual(zone=zone, unit=unit, indicator=ind, year=v["year"], month=v["month"], ytd=ytd,
-                                      last_year_ytd=last, state=state))
+            if before is None:
                 summary.created += 1
-                summary.changes.append({"row": number, "key": label, "action": "新增", "fields": str(v["ytd"])})
-            elif a.ytd != ytd or (last is not None and a.last_year_ytd != last) or a.state != state:
-                before = snapshot(a)
-                summary.changes.append({"row": number, "key": label, "action": "更新",
-                                        "fields": f"{ind.to_display(a.ytd)} → {v['ytd']}"})
-                a.ytd, a.state = ytd, state
-                if last is not None:
-                    a.last_year_ytd = last
-                logs.append((a, "update", before))
+                summary.changes.append({"row": row.number, "key": label, "action": "新增", "fields": str(v["ytd"])})
+            elif before != (saved.ytd, saved.last_year_ytd, saved.state):
                 summary.updated += 1
+                summary.changes.append({"row": row.number, "key": label, "action": "更新",
+                                        "fields": f"{ind.to_display(before[0])} → {v['ytd']}"})
             else:
                 summary.unchanged += 1
-        now = timezone.now()
-        for a, _, _ in logs:
-            a.updated = now  # bulk_update leaves auto_now alone; dispatch caches key on it
-        Actual.objects.bulk_update([a for a, _, _ in logs], ["ytd", "last_year_ytd", "state", "updated"], batch_size=1000)
-        made = Actual.objects.bulk_create(creates, batch_size=1000)
-        for y, m in {(v["year"], v["month"]) for _, _, _, v in plan}:
-            FilingPeriod.objects.get_or_create(zone=zone, year=y, month=m)
-        record_bulk([*((a, "create", None) for a in made), *logs])
+        for unit, year, month in sorted(to_submit, key=lambda k: (k[1], k[2], k[0].pk)):
+            try:
+                services.actual_submit(member=member, unit=unit, year=year, month=month)
+            except ValidationError as exc:
+                if getattr(exc, "code", None) != "nothing":  # unchanged figures already submitted
+                    errors += row_errors(0, exc, headers, "责任单位")
+        if errors:
+            raise RowErrors(sorted(errors, key=lambda e: e.row))
+        if warnings and not confirmed:
+            raise NeedsConfirmation(warnings)
+        summary.warnings = warnings
         return summary
 
     def export_rows(self, *, zone, member, filters):

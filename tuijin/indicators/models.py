@@ -143,10 +143,39 @@ class Actual(ZonedModel):
 
     class Meta:
         ordering = ["zone", "year", "month", "indicator__sort_order", "unit__sort_order"]
-        constraints = [models.UniqueConstraint(fields=["unit", "indicator", "year", "month"], name="actual_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "indicator", "year", "month"], name="actual_unique"),
+            models.CheckConstraint(condition=models.Q(month__gte=1, month__lte=12), name="actual_month_1_12"),
+            models.CheckConstraint(condition=models.Q(year__gte=2000, year__lte=2100), name="actual_year_sane"),
+        ]
         indexes = [models.Index(fields=["zone", "year", "month"])]
         verbose_name = _("actual")
         verbose_name_plural = _("actuals")
 
     def __str__(self) -> str:
         return f"{self.year}年1—{self.month}月 {self.unit} {self.indicator}"
+
+
+class FilingException(ZonedModel):
+    """A unit the office confirmed as 未报 (not reported) when it locked a month, with the reason it gave.
+
+    Shown on the dispatch table and in the bulletin; removed when the month is reopened.
+    """
+
+    period = models.ForeignKey("core.FilingPeriod", on_delete=models.CASCADE, related_name="exceptions",
+                               verbose_name=_("period"))
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    reason = models.CharField(_("reason"), max_length=200)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                           related_name="+", verbose_name=_("confirmed by"))
+
+    scope_unit_field = "unit"
+
+    class Meta:
+        ordering = ["period", "unit__sort_order"]
+        constraints = [models.UniqueConstraint(fields=["period", "unit"], name="filing_exception_unique")]
+        verbose_name = _("unit not reported")
+        verbose_name_plural = _("units not reported")
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.unit} 未报"

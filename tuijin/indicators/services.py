@@ -1,17 +1,21 @@
 """Writes for the indicator catalogue, targets and the monthly filing loop (填报 → 审核 → 锁定)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from tuijin.core.context import current_actor
-from tuijin.core.scope import ensure_can_change, require_office
-from tuijin.engine.numbers import format_fixed
-from tuijin.indicators.models import Actual, DispatchRule, Indicator, Target
 from tuijin.core.models import FilingPeriod, PeriodEvent
+from tuijin.core.periods import check_period, check_year, ensure_open, period_get
+from tuijin.core.scope import SYSTEM, ensure_can_change, require_office, require_writer
+from tuijin.core.validators import to_amount
+from tuijin.engine.numbers import format_fixed
+from tuijin.indicators.models import Actual, DispatchRule, FilingException, Indicator, Target
 
 W = Decimal(10000)
 
@@ -54,21 +58,6 @@ def catalogue_install(*, zone) -> list[Indicator]:
     return made
 
 
-def _period(zone, year: int, month: int, *, create: bool = True) -> FilingPeriod | None:
-    if not 1 <= month <= 12:
-        raise ValidationError({"month": _("The month must be between 1 and 12, not %(m)s.") % {"m": month}})
-    if create:
-        return FilingPeriod.objects.get_or_create(zone=zone, year=year, month=month)[0]
-    return FilingPeriod.objects.filter(zone=zone, year=year, month=month).first()
-
-
-def _check_not_locked(zone, year: int, month: int) -> None:
-    period = _period(zone, year, month, create=False)
-    if period is not None and period.locked:
-        raise ValidationError(_("%(y)s年%(m)s月 is locked; the office must reopen it (with a reason) before "
-                                "figures change.") % {"y": year, "m": month})
-
-
 @transaction.atomic
 def target_set(*, member, zone, indicator: Indicator, year: int, value: Decimal, unit=None) -> Target:
     """Set an annual target (display units); ``unit`` None is the zone's own target."""
@@ -78,8 +67,12 @@ def target_set(*, member, zone, indicator: Indicator, year: int, value: Decimal,
     if indicator.is_computed:
         raise ValidationError({"indicator": _("「%(name)s」 is computed from other indicators and takes no target of "
                                               "its own.") % {"name": indicator.name}})
-    if value is None or value <= 0:
+    if value is None:
         raise ValidationError({"value": _("A target must be greater than zero.")})
+    value = to_amount(value, field="value", label=indicator.name, scale=indicator.scale, unit=indicator.unit)
+    if value <= 0:
+        raise ValidationError({"value": _("A target must be greater than zero.")})
+    check_year(year)
     target, _c = Target.objects.update_or_create(zone=zone, unit=unit, indicator=indicator, year=year,
                                                  defaults={"value": indicator.to_stored(value)})
     return target
@@ -108,46 +101,85 @@ def check_value(*, indicator: Indicator, ytd: Decimal, previous: Decimal | None,
     return warnings
 
 
+def ensure_fileable(indicator: Indicator) -> None:
+    """A computed indicator (a ratio of two others) is never filed."""
+    if indicator.is_computed:
+        raise ValidationError({"indicator": _("「%(name)s」 is computed (%(num)s ÷ %(den)s) and is never filed.") % {
+            "name": indicator.name, "num": indicator.numerator, "den": indicator.denominator}})
+
+
+def actual_warnings(*, unit, indicator: Indicator, year: int, month: int, ytd: Decimal,
+                    last_year_ytd: Decimal | None = None) -> list[str]:
+    """What a person must confirm before a figure is stored (display units): the checks ``actual_save`` makes."""
+    prev = Actual.objects.filter(unit=unit, indicator=indicator, year=year, month__lt=month).order_by(
+        "-month").values_list("ytd", flat=True).first()
+    if last_year_ytd is None:
+        last = Actual.objects.filter(unit=unit, indicator=indicator, year=year - 1, month=month).values_list(
+            "ytd", flat=True).first()
+        last_year_ytd = indicator.to_display(last)
+    rule = DispatchRule.objects.filter(zone=unit.zone).first()
+    return check_value(indicator=indicator, ytd=ytd, previous=indicator.to_display(prev), last_year=last_year_ytd,
+                       jump_factor=rule.jump_factor if rule else Decimal(1000))
+
+
+STATE_WORDS = {Actual.State.DRAFT: "草稿", Actual.State.SUBMITTED: "待审核", Actual.State.APPROVED: "已审核",
+               Actual.State.RETURNED: "已退回"}
+
+
+def _confirm_only(exc: ValidationError) -> bool:
+    return all(getattr(e, "code", None) == "confirm" for e in exc.error_list) if hasattr(exc, "error_list") \
+        else False
+
+
 @transaction.atomic
 def actual_save(*, member, unit, indicator: Indicator, year: int, month: int, ytd: Decimal,
                 last_year_ytd: Decimal | None = None, confirmed: bool = False, approved: bool = False,
                 note: str = "") -> Actual:
-    """File (or correct) a unit's year-to-date figure, in display units.
+    """File (or correct) a unit's year-to-date figure, in display units: the one write of a figure.
 
-    Refuses a locked month, a computed indicator, a month outside 1—12; asks for confirmation (raises a
-    ValidationError with code "confirm") for a fall below last month or a 10,000× jump. ``approved``
-    (office imports) stores it approved directly.
+    Refuses a locked month, a computed indicator, a value out of range, a figure already submitted (the unit
+    withdraws it first) or approved (the office returns it first); asks for confirmation (a ValidationError with
+    code "confirm") for a fall below last month or a 1,000× jump. ``approved`` (the office filing for a unit)
+    stores it approved directly. Holds the month's period row until it commits, so a lock waits for it.
     """
-    if not 1 <= month <= 12:
-        raise ValidationError({"month": _("The month must be between 1 and 12, not %(m)s.") % {"m": month}})
-    if indicator.is_computed:
-        raise ValidationError({"indicator": _("「%(name)s」 is computed (%(num)s ÷ %(den)s) and is never filed.") % {
-            "name": indicator.name, "num": indicator.numerator, "den": indicator.denominator}})
+    check_period(year, month)
+    ensure_fileable(indicator)
     if indicator.zone_id != unit.zone_id:
-        raise ValidationError(_("The indicator or unit belongs to another zone."))
+        raise ValidationError({"indicator": _("The indicator or unit belongs to another zone.")})
     if ytd is None:
         raise ValidationError({"ytd": _("Give the year-to-date value.")})
+    ytd = to_amount(ytd, field="ytd", label=indicator.name, scale=indicator.scale, unit=indicator.unit)
+    if last_year_ytd is not None:
+        last_year_ytd = to_amount(last_year_ytd, field="last_year_ytd", label=_("%(name)s (same period last year)") % {
+            "name": indicator.name}, scale=indicator.scale, unit=indicator.unit)
     ensure_can_change(member, Actual(zone=unit.zone, unit=unit))
-    if approved and not member.is_office:
-        raise PermissionDenied(_("Only the office may do this."))
-
-    _check_not_locked(unit.zone, year, month)
+    if approved:
+        require_office(member)
+    ensure_open(unit.zone, year, month)
     existing = Actual.objects.select_for_update().filter(unit=unit, indicator=indicator, year=year, month=month).first()
-    if existing is not None and existing.state == Actual.State.APPROVED and not approved and not member.is_office:
-        raise ValidationError(_("This figure has been approved; ask the office to return it before changing it."))
+    if existing is not None and not member.is_office:
+        if existing.state == Actual.State.SUBMITTED:
+            raise ValidationError(_("「%(name)s」 has been submitted and waits for review; withdraw it (撤回) before "
+                                    "changing it.") % {"name": indicator.name}, code="submitted")
+        if existing.state == Actual.State.APPROVED:
+            raise ValidationError(_("「%(name)s」 has been approved; ask the office to return it before changing "
+                                    "it.") % {"name": indicator.name}, code="approved")
+    state = Actual.State.APPROVED if approved else Actual.State.DRAFT
+    stored_ytd = indicator.to_stored(ytd)
+    stored_last = indicator.to_stored(last_year_ytd) if last_year_ytd is not None else None
+    if existing is not None and existing.ytd == stored_ytd and existing.state == state and existing.note == note \
+            and (stored_last is None or existing.last_year_ytd == stored_last):
+        return existing  # nothing changes: no write, no history entry
     if not confirmed:
-        prev = Actual.objects.filter(unit=unit, indicator=indicator, year=year, month__lt=month).order_by(
-            "-month").values_list("ytd", flat=True).first()
-        rule = DispatchRule.objects.filter(zone=unit.zone).first()
-        warnings = check_value(indicator=indicator, ytd=ytd, previous=indicator.to_display(prev),
-                               last_year=last_year_ytd, jump_factor=rule.jump_factor if rule else Decimal(1000))
+        warnings = actual_warnings(unit=unit, indicator=indicator, year=year, month=month, ytd=ytd,
+                                   last_year_ytd=last_year_ytd)
         if warnings:
             raise ValidationError([ValidationError(w, code="confirm") for w in warnings])
-    values = {"ytd": indicator.to_stored(ytd), "note": note,
-              "state": Actual.State.APPROVED if approved else Actual.State.DRAFT, "return_reason": ""}
-    if last_year_ytd is not None:
-        values["last_year_ytd"] = indicator.to_stored(last_year_ytd)
-    _period(unit.zone, year, month)
+    values = {"ytd": stored_ytd, "note": note, "state": state}
+    if approved:
+        values["return_reason"] = ""
+    if stored_last is not None:
+        values["last_year_ytd"] = stored_last
     if existing is None:
         return Actual.objects.create(zone=unit.zone, unit=unit, indicator=indicator, year=year, month=month, **values)
     for k, v in values.items():
@@ -156,73 +188,185 @@ def actual_save(*, member, unit, indicator: Indicator, year: int, month: int, yt
     return existing
 
 
-def _actuals_for(member, zone, year, month, unit=None):
-    qs = Actual.objects.restrict(member, "change").filter(zone=zone, year=year, month=month)
-    return qs.filter(unit=unit) if unit is not None else qs
+@dataclass
+class FileResult:
+    saved: int
+    submitted: int
+
+
+@transaction.atomic
+def actual_file(*, member, unit, year: int, month: int, entries: list[tuple[Indicator, Decimal, Decimal | None]],
+                confirmed: bool = False, submit: bool = False) -> FileResult:
+    """Save a unit's month as one whole (the filing form): every figure or none, then submit if asked.
+
+    Errors are collected for every figure and raised together, keyed ``ytd_<indicator id>`` /
+    ``last_<indicator id>``; values to confirm are raised with code "confirm". Nothing is stored unless all
+    figures pass.
+    """
+    errors: dict[str, list] = {}
+    to_confirm: list[ValidationError] = []
+    saved = 0
+    for ind, ytd, last in entries:
+        try:
+            actual_save(member=member, unit=unit, indicator=ind, year=year, month=month, ytd=ytd,
+                        last_year_ytd=last, confirmed=confirmed)
+            saved += 1
+        except ValidationError as exc:
+            if _confirm_only(exc):
+                to_confirm += [ValidationError(f"{ind.name}: {m}", code="confirm") for m in exc.messages]
+                continue
+            if hasattr(exc, "error_dict"):
+                for field, errs in exc.message_dict.items():
+                    key = {"ytd": f"ytd_{ind.pk}", "last_year_ytd": f"last_{ind.pk}", "indicator": f"ytd_{ind.pk}"}.get(
+                        field, NON_FIELD_ERRORS)  # the month, the unit: said once for the whole form
+                    errors.setdefault(key, [])
+                    errors[key] += [e for e in errs if e not in errors[key]]
+            else:
+                errors.setdefault(f"ytd_{ind.pk}", []).extend(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    if to_confirm:
+        raise ValidationError(to_confirm)
+    submitted = actual_submit(member=member, unit=unit, year=year, month=month) if submit else 0
+    return FileResult(saved=saved, submitted=submitted)
 
 
 @transaction.atomic
 def actual_submit(*, member, unit, year: int, month: int) -> int:
-    """Submit a unit's drafts (and returned figures) of a month for review."""
-    _check_not_locked(unit.zone, year, month)
-    qs = _actuals_for(member, unit.zone, year, month, unit).filter(
-        state__in=[Actual.State.DRAFT, Actual.State.RETURNED])
+    """Send a unit's drafts (and corrected returned figures) of a month for review."""
+    require_writer(member)
+    ensure_can_change(member, Actual(zone=unit.zone, unit=unit))
+    ensure_open(unit.zone, year, month)
+    n = _move(Actual.objects.filter(unit=unit, year=year, month=month,
+                                    state__in=[Actual.State.DRAFT, Actual.State.RETURNED]),
+              state=Actual.State.SUBMITTED, return_reason="")
+    if n == 0:
+        raise ValidationError(_("Nothing to submit: %(unit)s has no draft figures for %(y)s年%(m)s月.") % {
+            "unit": unit.name, "y": year, "m": month}, code="nothing")
+    return n
+
+
+@transaction.atomic
+def actual_withdraw(*, member, unit, year: int, month: int) -> int:
+    """Take a unit's submitted figures back to draft (撤回), as long as the office has not reviewed them."""
+    require_writer(member)
+    ensure_can_change(member, Actual(zone=unit.zone, unit=unit))
+    ensure_open(unit.zone, year, month)
+    n = _move(Actual.objects.filter(unit=unit, year=year, month=month, state=Actual.State.SUBMITTED),
+              state=Actual.State.DRAFT)
+    if n == 0:
+        raise ValidationError(_("Nothing to withdraw: %(unit)s has no figures waiting for review (approved figures "
+                                "are returned by the office).") % {"unit": unit.name}, code="nothing")
+    return n
+
+
+@dataclass
+class ReviewResult:
+    unit: str
+    approved: int = 0
+    returned: int = 0
+
+    def text(self) -> str:
+        if self.approved:
+            return _("%(unit)s: %(n)s figures approved.") % {"unit": self.unit, "n": self.approved}
+        return _("%(unit)s: %(n)s figures returned for correction.") % {"unit": self.unit, "n": self.returned}
+
+
+@transaction.atomic
+def actual_review(*, member, unit, year: int, month: int, approve: bool, reason: str = "") -> ReviewResult:
+    """Approve a unit's submitted figures of a month, or return its figures (submitted or approved) with one
+    reason for the unit. Says exactly what happened; a unit with nothing to review is refused, naming its state."""
+    require_office(member)
+    ensure_can_change(member, Actual(zone=unit.zone, unit=unit))
+    reason = (reason or "").strip()
+    if not approve and not reason:
+        raise ValidationError({"reason": _("Say why the figures of %(unit)s are returned.") % {"unit": unit.name}})
+    if len(reason) > 200:
+        raise ValidationError({"reason": _("The reason is longer than 200 characters.")})
+    ensure_open(unit.zone, year, month)
+    states = [Actual.State.SUBMITTED] if approve else [Actual.State.SUBMITTED, Actual.State.APPROVED]
+    n = _move(Actual.objects.filter(unit=unit, year=year, month=month, state__in=states),
+              state=Actual.State.APPROVED if approve else Actual.State.RETURNED,
+              return_reason="" if approve else reason)
+    if n == 0:
+        counts = dict(Actual.objects.filter(unit=unit, year=year, month=month).values_list("state")
+                      .annotate(n=Count("id")).values_list("state", "n"))
+        held = "、".join(f"{STATE_WORDS[s]}{c}项" for s, c in counts.items()) or _("nothing filed")
+        raise ValidationError(_("%(unit)s has no figures waiting for review (%(held)s).") % {
+            "unit": unit.name, "held": held}, code="nothing")
+    return ReviewResult(unit=unit.name, approved=n if approve else 0, returned=0 if approve else n)
+
+
+def _move(qs, **values) -> int:
+    """Change the state of a unit's figures one by one, so each change is in the history with before/after."""
     n = 0
     for a in qs.select_for_update():
-        a.state = Actual.State.SUBMITTED
-        a.save()
-        n += 1
-    if n == 0:
-        raise ValidationError(_("Nothing to submit: no draft figures for this month."))
-    return n
-
-
-@transaction.atomic
-def actual_review(*, member, actuals, approve: bool, reason: str = "") -> int:
-    """Approve submitted figures, or return them with a reason."""
-    require_office(member)
-    if not approve and not reason.strip():
-        raise ValidationError({"reason": _("Say why the figures are returned.")})
-    n = 0
-    for a in actuals.select_for_update():
-        ensure_can_change(member, a)
-        _check_not_locked(a.zone, a.year, a.month)
-        if a.state != Actual.State.SUBMITTED:
-            continue
-        a.state = Actual.State.APPROVED if approve else Actual.State.RETURNED
-        a.return_reason = "" if approve else reason.strip()
+        for k, v in values.items():
+            setattr(a, k, v)
         a.save()
         n += 1
     return n
 
 
+@dataclass
+class LockResult:
+    period: FilingPeriod
+    not_reported: list[str]
+
+
 @transaction.atomic
-def period_lock(*, member, zone, year: int, month: int) -> FilingPeriod:
-    """Lock an approved month: every figure filed for it must be approved."""
+def period_lock(*, member, zone, year: int, month: int, exceptions: dict[int, str] | None = None) -> LockResult:
+    """Lock a month once every expected figure is approved; units still short are locked as 未报 only when
+    the office gives a reason for each (kept, and shown on the dispatch table and in the bulletin)."""
+    from tuijin.indicators.selectors import filing_status
+
     require_office(member)
-    period = _period(zone, year, month)
-    pending = Actual.objects.filter(zone=zone, year=year, month=month).exclude(state=Actual.State.APPROVED)
-    if pending.exists():
-        names = sorted(set(pending.values_list("unit__name", flat=True)))
-        raise ValidationError(_("Not every figure of %(y)s年%(m)s月 is approved (%(units)s); approve or return them "
-                                "first.") % {"y": year, "m": month, "units": "、".join(names[:10])})
+    check_period(year, month)
+    period = period_get(zone, year, month, create=True, for_update=True)
+    if period.locked:
+        raise ValidationError(_("%(y)s年%(m)s月 is already locked.") % {"y": year, "m": month}, code="locked")
+    status = filing_status(member=SYSTEM, zone=zone, year=year, month=month)  # the whole zone, whoever locks
+    waiting = [s for s in status if s.submitted]
+    if waiting:
+        raise ValidationError(_("Review the figures waiting first: %(units)s.") % {
+            "units": "、".join(f"{s.unit.name}{s.submitted}项" for s in waiting)}, code="waiting")
+    exceptions = {int(k): (v or "").strip() for k, v in (exceptions or {}).items()}
+    short = [s for s in status if not s.complete]
+    problems = []
+    for s in short:
+        reason = exceptions.get(s.unit.pk, "")
+        if not reason:
+            problems.append(ValidationError(f"{s.unit.name}: {s.shortfall()}", code="incomplete"))
+        elif len(reason) > 200:
+            problems.append(ValidationError(_("%(unit)s: the reason is longer than 200 characters.") % {
+                "unit": s.unit.name}, code="incomplete"))
+    if problems:
+        raise ValidationError(problems)
+    for s in short:
+        FilingException.objects.create(zone=zone, period=period, unit=s.unit, reason=exceptions[s.unit.pk],
+                                       by_id=current_actor().user_id)
     period.locked = True
     period.save()
-    PeriodEvent.objects.create(zone=zone, period=period, action=PeriodEvent.Action.LOCK, by_id=current_actor().user_id)
-    return period
+    note = ("未报:" + "、".join(s.unit.name for s in short)) if short else ""
+    PeriodEvent.objects.create(zone=zone, period=period, action=PeriodEvent.Action.LOCK, reason=note[:200],
+                               by_id=current_actor().user_id)
+    return LockResult(period=period, not_reported=[s.unit.name for s in short])
 
 
 @transaction.atomic
 def period_reopen(*, member, zone, year: int, month: int, reason: str) -> FilingPeriod:
-    """Reopen a locked month; the reason is kept."""
+    """Reopen a locked month (the only way back); the reason is kept, the 未报 confirmations are dropped."""
     require_office(member)
-    if not reason.strip():
+    reason = (reason or "").strip()
+    if not reason:
         raise ValidationError({"reason": _("Say why the month is reopened.")})
-    period = _period(zone, year, month)
+    period = period_get(zone, year, month, create=True, for_update=True)
     if not period.locked:
         raise ValidationError(_("%(y)s年%(m)s月 is not locked.") % {"y": year, "m": month})
+    for exc in FilingException.objects.filter(period=period):
+        exc.delete()
     period.locked = False
     period.save()
-    PeriodEvent.objects.create(zone=zone, period=period, action=PeriodEvent.Action.REOPEN, reason=reason.strip(),
+    PeriodEvent.objects.create(zone=zone, period=period, action=PeriodEvent.Action.REOPEN, reason=reason[:200],
                                by_id=current_actor().user_id)
     return period

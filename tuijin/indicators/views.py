@@ -1,106 +1,118 @@
+"""Pages of the monthly loop: dispatch table, indicator, unit, filing (填报), review and lock (审核、锁定), targets."""
 from __future__ import annotations
 
-import datetime
-import json
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
-
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
+from tuijin.core.periods import (PeriodError, current_period, parse_year, period_code, period_from_params,
+                                 period_label)
+from tuijin.core.scope import require_office
 from tuijin.engine.numbers import format_fixed, to_decimal
-from tuijin.indicators import selectors, services
-from tuijin.indicators.exports import dispatch_json, dispatch_workbook, period_label
+from tuijin.indicators import history, selectors, services
+from tuijin.indicators.dispatch import dispatch_table
+from tuijin.indicators.exports import dispatch_json, dispatch_workbook
+from tuijin.indicators.forms import FilingForm
 from tuijin.indicators.models import Actual
 from tuijin.org.models import Unit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+STATE_BADGES = {Actual.State.DRAFT: ("secondary", "草稿"), Actual.State.SUBMITTED: ("primary", "已报送"),
+                Actual.State.RETURNED: ("danger", "已退回"), Actual.State.APPROVED: ("success", "已审核")}
 
 
 def _period(request) -> tuple[int, int]:
-    text = request.GET.get("period") or request.POST.get("period") or ""
-    try:
-        year, month = (int(x) for x in text.split("-"))
-        if 1 <= month <= 12 and 2000 <= year <= 2100:
-            return year, month
-    except ValueError:
-        pass
-    latest = selectors.latest_period(zone=request.zone)
-    if latest:
-        return latest
-    today = datetime.date.today()
-    return today.year, today.month
+    return period_from_params(request.GET if request.method == "GET" else request.POST, request.zone)
 
 
-def _ctx(request, year, month, **extra):
-    return {"year": year, "month": month, "period": f"{year}-{month:02d}",
-            "period_label": period_label(year, month), **extra}
+def _ctx(year, month, **extra):
+    return {"year": year, "month": month, "period": period_code(year, month), "period_label": period_label(year, month),
+            **extra}
+
+
+def _back(name: str, year: int, month: int, **params) -> str:
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    return f"{reverse(name)}?period={period_code(year, month)}" + (f"&{query}" if query else "")
 
 
 def dispatch_view(request):
-    """The dispatch table: units × indicators, coloured by warning, sortable."""
+    """The dispatch table: units × indicators, coloured by warning, sortable; zone totals say how much they count."""
     year, month = _period(request)
-    rows = selectors.dispatch_table(member=request.member, zone=request.zone, year=year, month=month)
+    rows = dispatch_table(member=request.member, zone=request.zone, year=year, month=month)
     fmt = request.GET.get("format")
+    show_all = request.GET.get("all") == "1"
     if fmt == "xlsx":
-        response = HttpResponse(dispatch_workbook(rows, zone=request.zone, year=year, month=month), content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="dispatch-{request.zone.code}-{year}-{month:02d}.xlsx"'
+        codes = None if show_all else ([r.indicator_code for r in rows if r.main] or None)
+        data = dispatch_workbook(rows, zone=request.zone, year=year, month=month, codes=codes)
+        response = HttpResponse(data, content_type=XLSX)
+        name = quote(f"{request.zone.display_name}{period_label(year, month)}调度表.xlsx")
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
         return response
     if fmt == "json":
         return JsonResponse(dispatch_json(rows, zone=request.zone, year=year, month=month),
                             json_dumps_params={"ensure_ascii": False})
     indicators, seen = [], set()
     for r in rows:
-        if r["indicator_id"] not in seen:
-            seen.add(r["indicator_id"])
-            indicators.append({"id": r["indicator_id"], "code": r["indicator_code"], "name": r["indicator"],
-                               "unit": r["display_unit"], "decimals": r["decimals"], "main": r["main"]})
-    if request.GET.get("all") != "1":
+        if r.indicator_id not in seen:
+            seen.add(r.indicator_id)
+            indicators.append({"id": r.indicator_id, "code": r.indicator_code, "name": r.indicator,
+                               "unit": r.display_unit, "decimals": r.decimals, "main": r.main})
+    if not show_all:
         indicators = [i for i in indicators if i["main"]] or indicators
     table: dict = {}
     for r in rows:
-        key = "zone" if r["is_zone"] else r["unit_id"]
-        entry = table.setdefault(key, {"unit": r["unit"], "unit_id": r["unit_id"], "group": r["group"],
-                                       "is_zone": r["is_zone"], "cells": {}})
-        entry["cells"][r["indicator_code"]] = r
+        key = "zone" if r.is_zone else r.unit_id
+        entry = table.setdefault(key, {"unit": r.unit, "unit_id": r.unit_id, "group": r.group,
+                                       "is_zone": r.is_zone, "cells": {}, "not_reported": r.not_reported})
+        entry["cells"][r.indicator_code] = r
     sort = request.GET.get("sort", "")
     units = [v for k, v in table.items() if k != "zone"]
     if sort in {i["code"] for i in indicators}:
         def key(e):
             c = e["cells"].get(sort)
-            return -(c["completion"] if c and c["completion"] is not None else -1e9)
+            return -(c.completion if c and c.completion is not None else -1e9)
         units.sort(key=key)
     else:
         units.sort(key=lambda e: (e["group"], e["unit_id"]))
     body = ([table["zone"]] if "zone" in table else []) + units
-    words = {"not_filed": _("not filed"), "done": _("done"), "yoy": _("yoy")}
     for e in body:
         # 2,400 cells: built here with format_html, the template engine would take most of the request's time
-        e["row_html"] = mark_safe("".join(_cell_html(e["cells"].get(i["code"]), words) for i in indicators))
-    unfiled = selectors.unfiled_units(member=request.member, zone=request.zone, year=year, month=month)
-    period = selectors.period_state(zone=request.zone, year=year, month=month)
+        e["row_html"] = mark_safe("".join(_cell_html(e["cells"].get(i["code"])) for i in indicators))
+    status = selectors.filing_status(member=request.member, zone=request.zone, year=year, month=month)
     return render(request, "indicators/dispatch.html", _ctx(
-        request, year, month, indicators=indicators, body=body, sort=sort, unfiled=unfiled, period_obj=period,
-        show_all=request.GET.get("all") == "1"))
+        year, month, indicators=indicators, body=body, sort=sort, period_obj=selectors.period_state(
+            zone=request.zone, year=year, month=month),
+        incomplete=[s for s in status if not s.complete], show_all=show_all))
 
 
-def _cell_html(c, words) -> str:
+def _cell_html(c) -> str:
     if c is None:
         return '<td class="num warn-none"><span class="text-muted">—</span></td>'
-    parts = [format_fixed(c["actual_ytd"], c["decimals"]) if c["actual_ytd"] is not None else
-             format_html('<span class="text-muted">{}</span>', words["not_filed"])]
-    if c["completion"] is not None:
-        rank = f" · #{c['rank']}" if c["rank"] else ""
-        parts.append(format_html('<div class="small">{} {}{}</div>', words["done"], percent_text(c["completion"]), rank))
-    if c["yoy_growth"] is not None:
-        parts.append(format_html('<div class="small text-muted">{} {}</div>', words["yoy"], percent_text(c["yoy_growth"])))
-    if c["state"] and c["state"] != "approved":
-        parts.append(format_html('<div class="small"><span class="badge text-bg-secondary">{}</span></div>', c["state"]))
-    return format_html('<td class="num warn-{}" title="{}">{}</td>', c["warning"], c["warning_reason"],
+    if c.actual_ytd is None:
+        word = "未报" if c.not_reported else "未填报"
+        return format_html('<td class="num warn-none" title="{}"><span class="text-muted">{}</span></td>',
+                           c.not_reported or c.warning_reason, word)
+    parts = [format_fixed(c.actual_ytd, c.decimals)]
+    if c.is_zone and c.complete is False:
+        parts.append(format_html('<div class="small"><span class="badge text-bg-warning">已报{}/{}</span></div>',
+                                 c.units_reported, c.units_expected))
+    if c.completion is not None:
+        rank = f" · 第{c.rank}名" if c.rank else ""
+        parts.append(format_html('<div class="small">完成 {}{}</div>', percent_text(c.completion), rank))
+    if c.yoy_growth is not None:
+        label = "可比同比" if c.is_zone and c.complete is False else "同比"
+        parts.append(format_html('<div class="small text-muted">{} {}</div>', label, percent_text(c.yoy_growth)))
+    if c.state and c.state != Actual.State.APPROVED and not c.is_zone:
+        colour, word = STATE_BADGES.get(c.state, ("secondary", c.state))
+        parts.append(format_html('<div class="small"><span class="badge text-bg-{}">{}</span></div>', colour, word))
+    return format_html('<td class="num warn-{}" title="{}">{}</td>', c.warning, c.warning_reason,
                        mark_safe("".join(str(p) for p in parts)))
 
 
@@ -110,24 +122,23 @@ def percent_text(fraction) -> str:
 
 def indicator_view(request, code):
     year, month = _period(request)
-    trend = selectors.indicator_trend(member=request.member, zone=request.zone, indicator_code=code, year=year,
-                                      unit=None if request.member.scope in ("zone", "all") else request.member.unit)
+    sees_zone = request.member.scope in (request.member.Scope.ZONE, request.member.Scope.ALL)
+    trend = history.indicator_trend(member=request.member, zone=request.zone, indicator_code=code, year=year,
+                                    unit=None if sees_zone else request.member.unit)
     ind = trend["indicator"]
     if ind is None:
         raise Http404(_("No such indicator."))
-    rows = [r for r in selectors.dispatch_table(member=request.member, zone=request.zone, year=year, month=month)
-            if r["indicator_code"] == code]
-    zone_row = next((r for r in rows if r["is_zone"]), None)
+    rows = [r for r in dispatch_table(member=request.member, zone=request.zone, year=year, month=month)
+            if r.indicator_code == code]
+    zone_row = next((r for r in rows if r.is_zone), None)
     outlook = None
     if zone_row is not None and not ind.is_computed:
-        outlook = selectors.outlook_for(zone=request.zone, indicator=ind, year=year, month=month,
-                                        ytd=zone_row["actual_ytd"], target=zone_row["target"])
+        outlook = history.outlook_for(zone=request.zone, indicator=ind, year=year, month=month, row=zone_row)
     chart = {"months": [f"{m}月" for m in trend["months"]], "this_year": trend["this_year"],
              "last_year": trend["last_year"], "this_label": f"{year}年", "last_label": f"{year - 1}年",
-             "unit": ind.unit}
+             "unit": ind.unit, "name": ind.name}
     return render(request, "indicators/indicator.html", _ctx(
-        request, year, month, indicator=ind, rows=rows, zone_row=zone_row, outlook=outlook,
-        chart_json=json.dumps(chart, ensure_ascii=False)))
+        year, month, indicator=ind, rows=rows, zone_row=zone_row, outlook=outlook, chart=chart))
 
 
 def unit_view(request, pk):
@@ -135,131 +146,147 @@ def unit_view(request, pk):
     if unit is None:
         raise Http404(_("No such unit, or it is outside your data scope."))
     year, month = _period(request)
-    rows = [r for r in selectors.dispatch_table(member=request.member, zone=request.zone, year=year, month=month,
-                                                include_zone_row=False) if r["unit_id"] == unit.pk]
-    projects = None
-    try:
-        from tuijin.projects.selectors import project_list
+    rows = [r for r in dispatch_table(member=request.member, zone=request.zone, year=year, month=month,
+                                      include_zone_row=False) if r.unit_id == unit.pk]
+    from tuijin.projects.selectors import project_list
 
-        projects = project_list(member=request.member, zone=request.zone, filters={"unit": unit.pk})[:50]
-    except ImportError:
-        pass
-    return render(request, "indicators/unit.html", _ctx(request, year, month, unit=unit, rows=rows, projects=projects))
+    projects = project_list(member=request.member, zone=request.zone, filters={"unit": unit.pk})[:50]
+    return render(request, "indicators/unit.html", _ctx(year, month, unit=unit, rows=rows, projects=projects,
+                                                        badges=STATE_BADGES))
+
+
+def _filing_units(member, zone) -> list[Unit]:
+    return list(Unit.objects.restrict(member, "change").filter(zone=zone, is_active=True, kind__in=(
+        Unit.Kind.STREET, Unit.Kind.TOWN, Unit.Kind.PARK, Unit.Kind.DEPARTMENT)).order_by("sort_order", "id"))
 
 
 def filing_view(request):
-    """Unit staff file their month; the office may file for any unit in scope."""
+    """Unit staff file their month; the office may file for any unit in its scope. The form is saved whole or not
+    at all; 报送审核 saves what is on the screen and submits it in one transaction."""
     member = request.member
-    units = list(Unit.objects.restrict(member, "change").filter(zone=request.zone, kind__in=(
-        Unit.Kind.STREET, Unit.Kind.TOWN, Unit.Kind.PARK, Unit.Kind.DEPARTMENT)))
+    if not member.can_change:
+        raise PermissionDenied(_("Leaders read; figures are filed by the units."))
+    units = _filing_units(member, request.zone)
     if not units:
         raise PermissionDenied(_("You have no unit to file for."))
-    unit_id = request.GET.get("unit") or request.POST.get("unit")
-    unit = next((u for u in units if str(u.pk) == str(unit_id)), None) or (
-        member.unit if member.unit in units else units[0])
+    unit_id = request.POST.get("unit") if request.method == "POST" else request.GET.get("unit")
+    if unit_id:
+        unit = next((u for u in units if str(u.pk) == str(unit_id)), None)
+        if unit is None:
+            raise PermissionDenied(_("You may not file for this unit: it is outside your data scope."))
+    else:
+        unit = member.unit if member.unit in units else units[0]
     year, month = _period(request)
-    confirm_needed = []
+    rows = selectors.filing_rows(member=member, unit=unit, year=year, month=month)
+    form = FilingForm(request.POST if request.method == "POST" else None, rows=rows,
+                      indicators=selectors.indicator_list(member=member, zone=request.zone))
+    confirm_needed: list[str] = []
     if request.method == "POST":
         action = request.POST.get("action", "save")
         try:
-            if action == "submit":
-                n = services.actual_submit(member=member, unit=unit, year=year, month=month)
-                messages.success(request, _("%(n)s figures submitted for review.") % {"n": n})
-                return redirect(f"{reverse('indicators:filing')}?unit={unit.pk}&period={year}-{month:02d}")
-            saved = _save_filing(request, member, unit, year, month, confirm_needed)
-            if not confirm_needed:
-                messages.success(request, _("%(n)s figures saved as draft.") % {"n": saved})
-                return redirect(f"{reverse('indicators:filing')}?unit={unit.pk}&period={year}-{month:02d}")
+            if action == "withdraw":
+                n = services.actual_withdraw(member=member, unit=unit, year=year, month=month)
+                messages.success(request, _("%(n)s figures withdrawn to draft; correct them and submit again.") % {
+                    "n": n})
+                return redirect(_back("indicators:filing", year, month, unit=unit.pk))
+            if form.is_valid():
+                result = services.actual_file(member=member, unit=unit, year=year, month=month,
+                                              entries=form.entries(), confirmed=request.POST.get("confirmed") == "1",
+                                              submit=action == "submit")
+                if action == "submit":
+                    messages.success(request, _("%(n)s figures submitted for review.") % {"n": result.submitted})
+                else:
+                    messages.success(request, _("%(n)s figures saved as draft.") % {"n": result.saved})
+                return redirect(_back("indicators:filing", year, month, unit=unit.pk))
         except ValidationError as exc:
-            for m in exc.messages:
-                messages.error(request, m)
-    rows = selectors.filing_rows(member=member, unit=unit, year=year, month=month)
-    posted = request.POST if request.method == "POST" else {}
-    for r in rows:
-        r["posted_ytd"] = posted.get(f"ytd_{r['indicator'].pk}", "")
-        r["posted_last"] = posted.get(f"last_{r['indicator'].pk}", "")
-    period = selectors.period_state(zone=request.zone, year=year, month=month)
-    return render(request, "indicators/filing.html", _ctx(
-        request, year, month, unit=unit, units=units, rows=rows, confirm_needed=confirm_needed, period_obj=period))
-
-
-def _save_filing(request, member, unit, year, month, confirm_needed: list) -> int:
-    confirmed = request.POST.get("confirmed") == "1"
-    rows = selectors.filing_rows(member=member, unit=unit, year=year, month=month)
-    saved, errors = 0, []
-    for r in rows:
-        ind = r["indicator"]
-        raw = (request.POST.get(f"ytd_{ind.pk}") or "").strip()
-        raw_last = (request.POST.get(f"last_{ind.pk}") or "").strip()
-        if raw == "":
-            continue
-        try:
-            ytd = to_decimal(raw.replace(",", ""))
-            last = to_decimal(raw_last.replace(",", "")) if raw_last else None
-        except ValueError:
-            errors.append(_("%(name)s: 「%(v)s」 is not a number.") % {"name": ind.name, "v": raw})
-            continue
-        if ytd == r["ytd"] and (last is None or last == r["last_year_ytd"]):
-            continue
-        try:
-            services.actual_save(member=member, unit=unit, indicator=ind, year=year, month=month, ytd=ytd,
-                                 last_year_ytd=last, confirmed=confirmed)
-            saved += 1
-        except ValidationError as exc:
-            if getattr(exc, "code", None) == "confirm" or any(getattr(e, "code", None) == "confirm"
-                                                              for e in getattr(exc, "error_list", [])):
-                confirm_needed += [f"{ind.name}: {m}" for m in exc.messages]
+            if hasattr(exc, "error_dict"):
+                for key, errs in exc.message_dict.items():
+                    for e in errs:
+                        form.add_error(key if key in form.fields else None, e)
+            elif all(getattr(e, "code", None) == "confirm" for e in exc.error_list):
+                confirm_needed = exc.messages
             else:
-                errors += [f"{ind.name}: {m}" for m in exc.messages]
-    if errors:
-        raise ValidationError(errors)
-    return saved
+                for m in exc.messages:
+                    form.add_error(None, m)
+        if form.errors:
+            messages.error(request, _("Nothing was saved: correct the marked figures and save again."))
+    status = next((s for s in selectors.filing_status(member=member, zone=request.zone, year=year, month=month)
+                   if s.unit.pk == unit.pk), None)
+    return render(request, "indicators/filing.html", _ctx(
+        year, month, unit=unit, units=units, lines=form.lines(), form=form, confirm_needed=confirm_needed,
+        period_obj=selectors.period_state(zone=request.zone, year=year, month=month), status=status,
+        badges=STATE_BADGES, action=request.POST.get("action", "save")))
 
 
 def review_view(request):
-    """The office reviews submitted figures, returns them with a reason, and locks or reopens the month."""
+    """The office reviews a unit's month as a whole (approve, or return with one reason), then locks the month;
+    units still short when it locks need a reason each and are shown as 未报."""
     member = request.member
-    if not member.is_office:
-        raise PermissionDenied(_("Only the office may do this."))
+    require_office(member)
     year, month = _period(request)
+    lock_errors: list[str] = []
     if request.method == "POST":
         action = request.POST.get("action")
         try:
             if action in ("approve", "return"):
-                unit_ids = request.POST.getlist("unit")
-                qs = Actual.objects.restrict(member, "change").filter(zone=request.zone, year=year, month=month,
-                                                                      unit_id__in=unit_ids)
-                n = services.actual_review(member=member, actuals=qs, approve=action == "approve",
-                                           reason=request.POST.get("reason", ""))
-                messages.success(request, _("%(n)s figures reviewed.") % {"n": n})
+                _review_units(request, year, month, approve=action == "approve")
             elif action == "lock":
-                services.period_lock(member=member, zone=request.zone, year=year, month=month)
-                messages.success(request, _("The month is locked."))
+                reasons = {int(k[len("reason_"):]): v for k, v in request.POST.items()
+                           if k.startswith("reason_") and k[len("reason_"):].isdigit()}
+                result = services.period_lock(member=member, zone=request.zone, year=year, month=month,
+                                              exceptions=reasons)
+                text = _("%(label)s is locked.") % {"label": period_label(year, month)}
+                if result.not_reported:
+                    text += _(" Not reported: %(units)s.") % {"units": "、".join(result.not_reported)}
+                messages.success(request, text)
             elif action == "reopen":
                 services.period_reopen(member=member, zone=request.zone, year=year, month=month,
-                                       reason=request.POST.get("reason", ""))
-                messages.success(request, _("The month is reopened."))
+                                       reason=request.POST.get("reopen_reason", ""))
+                messages.success(request, _("%(label)s is reopened.") % {"label": period_label(year, month)})
+            else:
+                raise ValidationError(_("Unknown action."))
+            return redirect(_back("indicators:review", year, month))
+        except ValidationError as exc:
+            if action == "lock" and any(getattr(e, "code", None) == "incomplete" for e in exc.error_list):
+                lock_errors = exc.messages
+                messages.error(request, _("The month is not locked: give a reason for each unit still short, or "
+                                          "have them file first."))
+            else:
+                for m in exc.messages:
+                    messages.error(request, m)
+    status = selectors.filing_status(member=member, zone=request.zone, year=year, month=month)
+    for s in status:  # a refused lock keeps the reasons typed
+        s.posted_reason = request.POST.get(f"reason_{s.unit.pk}", "") if request.method == "POST" else ""
+    period = selectors.period_state(zone=request.zone, year=year, month=month)
+    events = period.events.select_related("by")[:20] if period else []
+    return render(request, "indicators/review.html", _ctx(
+        year, month, status=status, period_obj=period, events=events, lock_errors=lock_errors,
+        short=[s for s in status if not s.complete], waiting=sum(s.submitted for s in status)))
+
+
+def _review_units(request, year: int, month: int, *, approve: bool) -> None:
+    """Approve or return each selected unit; report each unit's outcome (one message per unit)."""
+    ids = [i for i in request.POST.getlist("unit") if i.isdigit()]
+    units = list(Unit.objects.restrict(request.member, "change").filter(zone=request.zone, pk__in=ids))
+    if not units:
+        raise ValidationError(_("Select at least one unit."))
+    reason = request.POST.get("reason", "")
+    for unit in units:
+        try:
+            result = services.actual_review(member=request.member, unit=unit, year=year, month=month,
+                                            approve=approve, reason=reason)
+            messages.success(request, result.text())
         except ValidationError as exc:
             for m in exc.messages:
                 messages.error(request, m)
-        return redirect(f"{reverse('indicators:review')}?period={year}-{month:02d}")
-    actuals = Actual.objects.restrict(member).filter(zone=request.zone, year=year, month=month).select_related(
-        "unit", "indicator")
-    by_unit: dict = {}
-    for a in actuals:
-        e = by_unit.setdefault(a.unit_id, {"unit": a.unit, "counts": {}, "reason": ""})
-        e["counts"][a.state] = e["counts"].get(a.state, 0) + 1
-        if a.return_reason:
-            e["reason"] = a.return_reason
-    period = selectors.period_state(zone=request.zone, year=year, month=month)
-    unfiled = selectors.unfiled_units(member=member, zone=request.zone, year=year, month=month)
-    events = period.events.select_related("by")[:20] if period else []
-    return render(request, "indicators/review.html", _ctx(
-        request, year, month, units=sorted(by_unit.values(), key=lambda e: e["unit"].sort_order),
-        period_obj=period, unfiled=unfiled, events=events))
+            if not approve and not reason.strip():
+                return  # the same missing reason for every unit: say it once
 
 
 def targets_view(request):
-    year = int(request.GET.get("year") or _period(request)[0])
+    try:
+        year = parse_year(request.GET.get("year")) if request.GET.get("year") else current_period(request.zone)[0]
+    except PeriodError:
+        year = current_period(request.zone)[0]
     checks = selectors.split_check(member=request.member, zone=request.zone, year=year)
-    return render(request, "indicators/targets.html", {"year": year, "checks": checks})
+    return render(request, "indicators/targets.html", {"year": year, "month": 12, "checks": checks})

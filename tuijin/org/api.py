@@ -1,5 +1,9 @@
 from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers
+from django.db import transaction
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from tuijin.core.api import ScopedModelViewSet
 from tuijin.org import services
@@ -49,25 +53,56 @@ class UnitViewSet(ScopedModelViewSet):
 class MemberSerializer(serializers.ModelSerializer):
     username = serializers.CharField(source="user.username", read_only=True)
     zone = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    is_active = serializers.BooleanField(source="user.is_active", required=False)
 
     class Meta:
         model = Member
-        fields = ["id", "username", "zone", "unit", "role", "scope", "full_name", "title"]
+        fields = ["id", "username", "zone", "unit", "role", "scope", "full_name", "title", "is_active"]
+
+
+class PasswordResetSerializer(serializers.Serializer):
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
 
 
 class MemberViewSet(ScopedModelViewSet):
-    """Members: a user's place in a unit, role and data scope."""
+    """Members: a user's place in a unit, role and data scope.
+
+    Nobody grants a role or a scope above their own, and nobody changes, disables or resets the password of a
+    member above their own (403).
+    """
 
     queryset = Member.objects.select_related("user", "zone", "unit").order_by("zone__code", "id")
     serializer_class = MemberSerializer
-    http_method_names = ["get", "patch", "head", "options"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def create(self, request, *args, **kwargs):
+        from rest_framework.exceptions import MethodNotAllowed
+
+        raise MethodNotAllowed(request.method)
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
+        active = data.pop("user", {}).get("is_active")
         unit = data.get("unit")
         if unit is not None and not Unit.objects.restrict(self.request.member).filter(pk=unit.pk).exists():
             raise serializers.ValidationError({"unit": _("No such unit, or it is outside your data scope.")})
-        serializer.instance = services.member_update(member=self.request.member, target=serializer.instance, **data)
+        target = serializer.instance
+        with transaction.atomic():
+            if data:
+                target = services.member_update(member=self.request.member, target=target, **data)
+            if active is not None:
+                target = services.member_set_active(member=self.request.member, target=target, active=active)
+        serializer.instance = Member.objects.select_related("user", "zone", "unit").get(pk=target.pk)
+
+    @extend_schema(request=PasswordResetSerializer, responses={204: None})
+    @action(detail=True, methods=["post"], url_path="reset-password")
+    def reset_password(self, request, pk=None):
+        """Give the member a new initial password (they must change it at the next sign-in; tokens revoked)."""
+        target = self.get_object()
+        data = PasswordResetSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.member_reset_password(member=request.member, target=target, password=data.validated_data["password"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 def register(router):

@@ -1,6 +1,7 @@
 """The demo zones and their units, from the seeds (names the seeds give, plus plausible others)."""
 from __future__ import annotations
 
+import datetime as dt
 import random
 
 from django.contrib.auth import get_user_model
@@ -57,11 +58,17 @@ ZONES = [
     ]),
 ]
 
+# The day each demo zone is seen on: the Huai'an office is reviewing July 2023's filings; the other zones have
+# closed the year their seed describes. Days late and overdue are counted to this date (Zone.as_of).
+DOC_PREFIX = {"huaian": "淮经开办", "jiaxing": "嘉经开办", "jiangyan": "姜开办", "jimo": "即开办", "shifan": "示范办"}
+AS_OF = {"huaian": dt.date(2023, 8, 8), "jiaxing": dt.date(2023, 1, 12), "jiangyan": dt.date(2022, 1, 12),
+         "jimo": dt.date(2022, 1, 12), "shifan": dt.date(2023, 10, 12)}
+
 # (username, zone, unit, role, scope, full name, title)
 ACCOUNTS = [
     ("admin", "huaian", "党政办公室", Member.Role.ADMIN, Member.Scope.ALL, "系统管理员", "管理员"),
     ("office", "huaian", "党政办公室", Member.Role.OFFICE, Member.Scope.ZONE, "王晓", "考核办科员"),
-    ("leader", "huaian", "党政办公室", Member.Role.LEADER, Member.Scope.ZONE, "刘主任", "管委会主任"),
+    ("leader", "huaian", "党政办公室", Member.Role.LEADER, Member.Scope.ZONE, "梁振华", "管委会主任"),
     ("street", "huaian", "钵池街道", Member.Role.STAFF, Member.Scope.UNIT, "陈静", "钵池街道经济科"),
     ("meicheng", "huaian", "枚乘街道", Member.Role.STAFF, Member.Scope.UNIT, "周宁", "枚乘街道经济科"),
     ("jiaxing", "jiaxing", "党政办公室", Member.Role.OFFICE, Member.Scope.ZONE, "沈一鸣", "项目办"),
@@ -96,6 +103,8 @@ def build_zone(code, name, short, level, province, city, units) -> Zone:
 def build(*, zones: dict[str, Zone], rng: random.Random) -> None:
     for spec in ZONES:
         zones[spec[0]] = build_zone(*spec)
+        Zone.objects.filter(pk=zones[spec[0]].pk).update(as_of=AS_OF[spec[0]], doc_prefix=DOC_PREFIX[spec[0]])
+        zones[spec[0]].as_of, zones[spec[0]].doc_prefix = AS_OF[spec[0]], DOC_PREFIX[spec[0]]
     for username, zone_code, unit_name, role, scope, full_name, title in ACCOUNTS:
         unit = Unit.objects.get(zone=zones[zone_code], name=unit_name)
         make_member(username=username, unit=unit, role=role, scope=scope, full_name=full_name, title=title)

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from tuijin.core.scope import ensure_can_change
+from tuijin.core.scope import Role, Scope, ensure_can_change
 from tuijin.org.models import Member, Unit
 from tuijin.core.models import Zone
 
@@ -87,6 +87,57 @@ def unit_update(*, member, unit: Unit, **changes) -> Unit:
     return unit
 
 
+# Who may grant what: nobody grants a role or a scope above their own, and nobody changes, disables or resets the
+# password of a member whose role or scope is above their own. The order of each:
+ROLE_ORDER = {Role.STAFF: 0, Role.LEADER: 1, Role.OFFICE: 2, Role.ADMIN: 3}
+SCOPE_ORDER = {Scope.UNIT: 0, Scope.SUBTREE: 1, Scope.ZONE: 2, Scope.ALL: 3}
+
+
+def _role_rank(role) -> int:
+    return ROLE_ORDER.get(role, len(ROLE_ORDER))  # an unknown role ranks above everything: fails closed
+
+
+def _scope_rank(scope) -> int:
+    return SCOPE_ORDER.get(scope, len(SCOPE_ORDER))
+
+
+def grantable_roles(member) -> list[str]:
+    """The roles ``member`` may give: their own and those below it."""
+    return [r for r in Role.values if _role_rank(r) <= _role_rank(member.role)]
+
+
+def grantable_scopes(member) -> list[str]:
+    """The data scopes ``member`` may give: their own and those below it."""
+    return [s for s in Scope.values if _scope_rank(s) <= _scope_rank(member.scope)]
+
+
+def ensure_can_grant(member, *, role=None, scope=None) -> None:
+    """Refuse a role or a scope above the granting member's own."""
+    if role is not None and _role_rank(role) > _role_rank(member.role):
+        raise PermissionDenied(_("Role: you may not grant the role 「%(role)s」, which is above your own.")
+                               % {"role": Role(role).label if role in Role.values else role})
+    if scope is not None and _scope_rank(scope) > _scope_rank(member.scope):
+        raise PermissionDenied(_("Data scope: you may not grant the scope 「%(scope)s」, which is wider than your own.")
+                               % {"scope": Scope(scope).label if scope in Scope.values else scope})
+
+
+def ensure_can_manage(member, target: Member) -> None:
+    """Refuse to touch a member whose role or scope is above the acting member's own."""
+    if _role_rank(target.role) > _role_rank(member.role) or _scope_rank(target.scope) > _scope_rank(member.scope):
+        raise PermissionDenied(_("「%(name)s」 has a role or data scope above your own: only a member at least as high "
+                                 "may change them.") % {"name": target})
+
+
+def _locked_target(member, target: Member) -> Member:
+    """The stored member, locked for the rest of the transaction, after every check on who may touch them."""
+    target = Member.objects.select_for_update().select_related("user").get(pk=target.pk)
+    if not member.is_office:
+        raise PermissionDenied(_("Only the office can change members."))
+    ensure_can_change(member, target)
+    ensure_can_manage(member, target)
+    return target
+
+
 @transaction.atomic
 def member_create(*, member, username: str, password: str, unit: Unit | None, role: str,
                   scope: str, full_name: str = "", title: str = "", must_change_password: bool = True) -> Member:
@@ -96,8 +147,7 @@ def member_create(*, member, username: str, password: str, unit: Unit | None, ro
     if not member.is_office:
         raise PermissionDenied(_("Only the office can add members."))
     ensure_can_change(member, unit)
-    if scope == Member.Scope.ALL and not member.sees_all_zones:
-        raise PermissionDenied(_("Only a member who sees all zones can grant that scope."))
+    ensure_can_grant(member, role=role, scope=scope)
 
     User = get_user_model()
     if User.objects.filter(username=username).exists():
@@ -115,10 +165,7 @@ def member_create(*, member, username: str, password: str, unit: Unit | None, ro
 
 @transaction.atomic
 def member_update(*, member, target: Member, **changes) -> Member:
-    target = Member.objects.select_for_update().get(pk=target.pk)
-    if not member.is_office:
-        raise PermissionDenied(_("Only the office can change members."))
-    ensure_can_change(member, target)
+    target = _locked_target(member, target)
 
     if "unit" in changes and changes["unit"] is None:
         raise ValidationError({"unit": _("A member must belong to a unit.")})
@@ -126,11 +173,49 @@ def member_update(*, member, target: Member, **changes) -> Member:
         if field not in {"unit", "role", "scope", "full_name", "title", "phone"}:
             raise ValueError(f"unknown member field {field}")
         setattr(target, field, value)
+    ensure_can_grant(member, role=changes.get("role"), scope=changes.get("scope"))
     if "unit" in changes:
         target.zone = target.unit.zone
         ensure_can_change(member, target)
-    if target.scope == Member.Scope.ALL and not member.sees_all_zones:
-        raise PermissionDenied(_("Only a member who sees all zones can grant that scope."))
     target.full_clean(exclude=["user"])
     target.save()
+    return target
+
+
+def _revoke_tokens(user) -> None:
+    from tuijin.accounts.services import tokens_revoke
+
+    tokens_revoke(user=user)
+
+
+@transaction.atomic
+def member_set_active(*, member, target: Member, active: bool) -> Member:
+    """Disable (or enable again) a member's account; disabling revokes their API tokens."""
+    target = _locked_target(member, target)
+    if target.pk == getattr(member, "pk", None) and not active:
+        raise ValidationError({"is_active": _("You cannot disable your own account.")})
+    user = target.user
+    if user.is_active != active:
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+        target.save(update_fields=["updated"])  # the change history shows who disabled whom
+    if not active:
+        _revoke_tokens(user)
+    return target
+
+
+@transaction.atomic
+def member_reset_password(*, member, target: Member, password: str) -> Member:
+    """Give a member a new initial password: they must change it at the next sign-in; their tokens are revoked."""
+    target = _locked_target(member, target)
+    user = target.user
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    target.must_change_password = True
+    target.save(update_fields=["must_change_password", "updated"])
+    _revoke_tokens(user)
     return target

@@ -94,6 +94,10 @@ class MemberForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, member=None, zone=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = selectors.unit_list(member=member, zone=zone)
+        # Only what this member may grant is offered; the service refuses anything else all the same.
+        roles, scopes = services.grantable_roles(member), services.grantable_scopes(member)
+        self.fields["role"].choices = [c for c in Member.Role.choices if c[0] in roles]
+        self.fields["scope"].choices = [c for c in Member.Scope.choices if c[0] in scopes]
 
 
 def member_list(request):
@@ -106,6 +110,8 @@ def member_list(request):
                 services.member_create(member=member, **form.cleaned_data)
             except ValidationError as exc:
                 _form_errors(form, exc)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
             else:
                 messages.success(request, _("Member added; they must change the initial password at first sign-in."))
                 return redirect("org:member_list")

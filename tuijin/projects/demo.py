@@ -1,6 +1,9 @@
 """Demo projects: Jimo's 2021 项目落地年 (13 key industrial + 20 infrastructure projects), Huai'an's 2023 new
 signed projects (49 of ≥1亿元 with 280.63亿元 planned in total, 10 of them foreign-funded with 57.7亿元), and a
-plausible ledger for the other zones, with node plans, monthly progress, lagging projects."""
+plausible ledger for the other zones, with node plans, monthly progress, lagging projects.
+
+Every person here is invented: sponsor leaders and owners are made-up names, none of them a name the seeds
+mention (the seeds' officials are real people). Only the figures and facts the seeds publish come from them."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,6 +12,7 @@ from decimal import Decimal
 
 from tuijin.campaigns.models import Campaign
 from tuijin.org.models import Unit
+from tuijin.projects import lifecycle
 from tuijin.projects.models import NodePlanTemplate, Project, ProjectNode, ProjectProgress, TemplateNode
 from tuijin.projects.services import current_stage, plan_nodes
 
@@ -18,8 +22,15 @@ INVESTORS = ["华瑞", "中科", "恒信", "海川", "博远", "新宇", "鼎盛
 FOREIGN = ["日本", "韩国", "德国", "新加坡", "中国香港", "中国台湾", "美国", "瑞士"]
 INFRA = ["道路改造工程", "污水管网工程", "学校新建工程", "人才公寓", "河道整治工程", "公园提升工程", "安置房项目",
          "邻里中心", "变电站配套工程", "智慧停车场"]
-SPONSORS = ["徐子佳", "刘爱国", "刘晓松", "朱峰", "葛玉海"]
-LAST_FILED = D(2026, 10, 25)
+# Invented people (tuijin/projects/tests checks that none is a name of the seeds).
+SPONSORS = ["韩立新", "许文博", "程远航", "邵明辉", "温建平"]
+OWNERS = ["王磊", "张敏", "李强", "赵静", "陈晨", "孙悦"]
+LAST_FILED = D(2026, 10, 25)  # "today" of a zone without a fixed as-of date (the synthetic ones)
+
+
+def _today(zone) -> dt.date:
+    """The day the zone is seen on (Zone.as_of, set by org.demo): nothing has happened after it yet."""
+    return zone.as_of or LAST_FILED
 
 
 def split_amounts(total: int, n: int, rng: random.Random, minimum: int = 10000) -> list[Decimal]:
@@ -33,45 +44,48 @@ def split_amounts(total: int, n: int, rng: random.Random, minimum: int = 10000) 
 
 
 def make_project(zone, rng, *, code, name, category, unit, amount, signed, campaign=None, is_foreign=False,
-                 investor="", industry="", today=LAST_FILED, lag=False, coords=None) -> Project:
-    """A project signed on ``signed`` with a plausible schedule; actual dates up to ``today`` (some late if ``lag``)."""
+                 investor="", industry="", today=None, lag=False, coords=None) -> Project:
+    """A project signed on ``signed`` with a plausible schedule; actual dates up to ``today`` (default: the zone's
+    as-of date; some late if ``lag``)."""
+    today = today or _today(zone)
     p = Project(zone=zone, code=code, name=name, category=category, unit=unit, planned_investment=amount,
                 year_planned_investment=(amount * Decimal(str(rng.uniform(0.2, 0.45)))).quantize(Decimal(1)),
                 is_foreign=is_foreign, investor=investor, industry=industry, campaign=campaign,
-                sponsor=rng.choice(SPONSORS), owner=rng.choice(["王磊", "张敏", "李强", "赵静", "陈晨", "孙悦"]),
-                signed_planned=signed, signed_actual=signed)
-    schedule = [("registered", 20), ("land", 60), ("started", 110), ("completed", 520), ("production", 600),
-                ("capacity", 900)]
+                sponsor=rng.choice(SPONSORS), owner=rng.choice(OWNERS),
+                signed_planned=signed, signed_actual=signed if signed <= today else None)
     slip = rng.choice([0] * 8 + [10, 25]) if not lag else 0
-    for code_, days in schedule:
-        planned = signed + dt.timedelta(days=days + rng.randint(-10, 20))
-        setattr(p, f"{code_}_planned", planned)
+    stopped = p.signed_actual is None  # later stages cannot happen before an earlier one
+    for stage in lifecycle.STAGES[1:]:  # signed on ``signed``; the rest on a typical schedule
+        planned = signed + dt.timedelta(days=stage.typical_days + rng.randint(-10, 20))
+        setattr(p, stage.planned_field, planned)
         actual = planned + dt.timedelta(days=slip)
-        if lag and code_ in ("started", "completed", "production"):
+        if lag and lifecycle.ORDER[stage.code] >= lifecycle.ORDER["started"]:  # stuck from the start of works
             actual = None if planned < today else planned
-        if actual is not None and actual <= today and (getattr(p, "_stopped", False) is False):
-            setattr(p, f"{code_}_actual", actual)
+        if actual is not None and actual <= today and not stopped:
+            setattr(p, stage.actual_field, actual)
         else:
-            p._stopped = True  # later stages cannot happen before this one
-    p.stage = current_stage({f"{s}_actual": getattr(p, f"{s}_actual") for s, _d in schedule + [("signed", 0)]})
+            stopped = True
+    p.stage = current_stage({f: getattr(p, f) for f in lifecycle.ACTUAL_FIELDS})
     if p.production_actual is not None:
         p.above_scale = rng.random() < 0.6
         p.tax_contribution = (amount * Decimal(str(rng.uniform(0.01, 0.05)))).quantize(Decimal(1))
     if coords:
         p.longitude, p.latitude = (Decimal(str(round(coords[0] + rng.uniform(-0.05, 0.05), 6))),
                                    Decimal(str(round(coords[1] + rng.uniform(-0.04, 0.04), 6))))
-    p.last_progress = LAST_FILED if rng.random() > 0.05 else D(2026, 8, 20)
+    p.last_progress = today if rng.random() > 0.05 else today - dt.timedelta(days=66)
     return p
 
 
-def progress_for(projects: list[Project], rng: random.Random, until: dt.date = LAST_FILED) -> list[ProjectProgress]:
+def progress_for(projects: list[Project], rng: random.Random, until: dt.date | None = None) -> list[ProjectProgress]:
+    """Monthly progress from the start of works until ``until`` (default: each project's zone's as-of date)."""
     rows = []
     for p in projects:
         if p.started_actual is None:
             continue
+        last = until or _today(p.zone)
         y, m = p.started_actual.year, p.started_actual.month
         ytd, year = Decimal(0), y
-        while D(y, m, 1) <= until:
+        while D(y, m, 1) <= last:
             if y != year:
                 ytd, year = Decimal(0), y
             month_amount = (p.planned_investment / 30 * Decimal(str(rng.uniform(0.5, 1.5)))).quantize(Decimal(1))
@@ -79,7 +93,7 @@ def progress_for(projects: list[Project], rng: random.Random, until: dt.date = L
             done = p.completed_actual is not None and D(y, m, 1) > p.completed_actual
             rows.append(ProjectProgress(
                 zone=p.zone, project=p, year=y, month=m, invested_month=Decimal(0) if done else month_amount,
-                invested_ytd=ytd, state=ProjectProgress.State.APPROVED, filed_on=min(D(y, m, 25), until),
+                invested_ytd=ytd, state=ProjectProgress.State.APPROVED, filed_on=min(D(y, m, 25), last),
                 physical_progress="已竣工投产" if done else rng.choice(["主体结构施工", "钢结构安装", "设备进场调试",
                                                                    "厂房封顶", "基础施工", "室外配套施工"]),
                 problems=""))
@@ -108,7 +122,8 @@ def node_templates(zone) -> dict[str, NodePlanTemplate]:
     return out
 
 
-def attach_nodes(project: Project, template: NodePlanTemplate, today=LAST_FILED) -> list[ProjectNode]:
+def attach_nodes(project: Project, template: NodePlanTemplate, today=None) -> list[ProjectNode]:
+    today = today or _today(project.zone)
     out = []
     for seq, name, begin, end in plan_nodes(list(template.nodes.all()), project.signed_actual):
         actual = end + dt.timedelta(days=3) if end < today and (project.started_actual or seq <= 3) else None

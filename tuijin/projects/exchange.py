@@ -1,25 +1,27 @@
-"""The project ledger (项目台账) in and out of Excel, through the one import framework."""
+"""The project ledger (项目台账) in and out of Excel, through the one import framework.
+
+The import is an adapter: each row becomes a call of ``project_create`` or ``project_update`` (the same rules as the
+project form and the API), in the import's one transaction; each refusal becomes ``第N行 列名: 原因``.
+"""
 from __future__ import annotations
 
 from decimal import Decimal
 
-from tuijin.core.changelog import record_bulk, snapshot
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+
 from tuijin.exchange.base import ImportSummary, Importer, RowErrors, register
 from tuijin.exchange.tabular import CellError, Column
 from tuijin.org.models import Unit
+from tuijin.projects import lifecycle, services
 from tuijin.projects.models import Project
-from tuijin.projects.services import current_stage, stage_errors
 
 CATEGORIES = {label: value for value, label in Project.Category.choices}
 STAGE_LABELS = {label: value for value, label in Project.Stage.choices}
-# template column → model field, for the dated stages the ledger carries
-DATE_COLUMNS = [("签约日期", "signed_actual"), ("计划开工日期", "started_planned"), ("实际开工日期", "started_actual"),
-                ("计划竣工日期", "completed_planned"), ("实际竣工日期", "completed_actual"),
-                ("计划投产日期", "production_planned"), ("实际投产日期", "production_actual")]
-FIELDS = ["name", "category", "is_foreign", "industry", "investor", "planned_investment", "year_planned_investment",
-          "unit_id", "sponsor", "owner", "stage", "longitude", "latitude", "note", *(f for _h, f in DATE_COLUMNS)]
-STAGE_ACTUAL = {"started": "started_actual", "completed": "completed_actual", "production": "production_actual",
-                "signed": "signed_actual"}
+# template column → model field, for the lifecycle dates the ledger carries (every actual date; some planned ones)
+DATE_COLUMNS = [(h, f) for s in lifecycle.STAGES
+                for h, f in ([(s.planned_header, s.planned_field)] if s.ledger_planned else [])
+                + [(s.actual_header, s.actual_field)]]
+TEXT_FIELDS = ("industry", "investor", "sponsor", "owner", "note")
 
 
 def ledger_columns() -> list[Column]:
@@ -36,12 +38,42 @@ def ledger_columns() -> list[Column]:
         Column("责任单位", "unit", required=True, width=16),
         Column("包挂领导", "sponsor", max_length=50),
         Column("责任人", "owner", max_length=50),
-        Column("当前阶段", "stage", "choice", required=True, choices=STAGE_LABELS),
+        Column("当前阶段", "stage", "choice", required=True, choices=STAGE_LABELS,
+               help="须与实际日期一致:填到哪个阶段,就须填写该阶段的实际日期"),
         *(Column(h, f, "date", width=12, help="如 2023-03-01") for h, f in DATE_COLUMNS),
         Column("经度", "longitude", "decimal", min_value=-180, max_value=180, width=11),
         Column("纬度", "latitude", "decimal", min_value=-90, max_value=90, width=11),
         Column("备注", "note", width=30),
     ]
+
+
+def field_header(field: str) -> str:
+    """The column a service error about ``field`` belongs to (a date the ledger does not carry: its own name)."""
+    headers = {c.field: c.header for c in ledger_columns()}
+    if field in headers:
+        return headers[field]
+    for s in lifecycle.STAGES:
+        if field == s.planned_field:
+            return s.planned_header
+        if field == s.actual_field:
+            return s.actual_header
+    if field in (NON_FIELD_ERRORS, "zone"):
+        return headers["code"]
+    try:
+        return str(Project._meta.get_field(field).verbose_name)
+    except Exception:  # noqa: BLE001 - a name the model does not know is still worth showing
+        return field
+
+
+def row_fields(values: dict, names: list[str]) -> dict:
+    """A parsed row as the service's fields (``names``: the ledger's fields but unit and stage); empty optional
+    cells as the model's empty values."""
+    fields = {f: values.get(f) for f in names}
+    fields["is_foreign"] = bool(fields.get("is_foreign"))
+    for f in TEXT_FIELDS:
+        fields[f] = fields.get(f) or ""
+    fields["year_planned_investment"] = fields.get("year_planned_investment") or Decimal(0)
+    return fields
 
 
 @register
@@ -58,75 +90,47 @@ class ProjectImporter(Importer):
 
     def apply(self, rows, *, zone, member, confirmed=False):
         units = {u.name: u for u in Unit.objects.filter(zone=zone)}
-        allowed = set(Unit.objects.restrict(member, "change").filter(zone=zone).values_list("pk", flat=True))
-        existing = {p.code: p for p in Project.objects.filter(zone=zone, code__in=[r.values["code"] for r in rows])}
-        visible = set(Project.objects.restrict(member, "change").filter(pk__in=[p.pk for p in existing.values()])
-                      .values_list("pk", flat=True))
-        errors, plan = [], []
-        header = {c.field: c.header for c in ledger_columns()}
-        header.update({f: h for h, f in DATE_COLUMNS})
+        batch = services.ProjectBatch(member=member, zone=zone, codes=[r.values["code"] for r in rows])
+        errors, summary, headers = [], ImportSummary(), {}
+        names = [c.field for c in ledger_columns() if c.field not in ("unit", "stage")]
         for row in rows:
-            v = dict(row.values)
-            unit = units.get(v.pop("unit"))
+            fields = row_fields(row.values, names)
+            unit = units.get(row.values["unit"])
             if unit is None:
                 errors.append(CellError(row.number, "责任单位", f"未知的责任单位「{row.values['unit']}」"))
                 continue
-            if unit.pk not in allowed:
-                errors.append(CellError(row.number, "责任单位", f"「{unit.name}」不在您的数据权限范围内"))
+            fields["unit"] = unit
+            old = batch.existing.get(fields["code"])
+            try:
+                if old is not None and old.pk in batch.changeable:
+                    project = services.project_update(member=member, project=old, stage=row.values["stage"],
+                                                      batch=batch, **fields)
+                else:  # new, or another unit's: the service refuses a code already used
+                    project = services.project_create(member=member, zone=zone, stage=row.values["stage"],
+                                                      batch=batch, **fields)
+                    summary.created += 1
+                    summary.changes.append({"row": row.number, "key": project.code, "action": "新增",
+                                            "fields": project.name})
+                    continue
+            except ValidationError as exc:
+                for field, messages in exc.message_dict.items():
+                    header = headers.setdefault(field, field_header(field))
+                    errors += [CellError(row.number, header, m) for m in messages]
                 continue
-            old = existing.get(v["code"])
-            if old is not None and old.pk not in visible:
-                errors.append(CellError(row.number, "项目编号", f"项目「{v['code']}」不在您的数据权限范围内"))
+            except PermissionDenied as exc:
+                errors.append(CellError(row.number, "项目编号", str(exc)))
                 continue
-            dates = {f: v.get(f) for _h, f in DATE_COLUMNS}
-            if old is not None:  # stages the ledger does not carry keep their stored dates
-                for f in ("registered_actual", "land_actual", "capacity_actual"):
-                    dates[f] = getattr(old, f)
-            problems = stage_errors(dates)
-            for field, message in problems.items():
-                errors.append(CellError(row.number, header.get(field, "当前阶段"), message))
-            derived = current_stage(dates)
-            stage = v["stage"]
-            order = [s for s in Project.Stage.values]
-            if order.index(derived) > order.index(stage):
-                errors.append(CellError(row.number, "当前阶段", f"填的是「{Project.Stage(stage).label}」,但日期显示已"
-                                                               f"{Project.Stage(derived).label}"))
-            needed = STAGE_ACTUAL.get(stage)
-            if needed and not v.get(needed):
-                errors.append(CellError(row.number, header[needed], f"当前阶段为「{Project.Stage(stage).label}」,须填写"
-                                                                    f"{header[needed]}"))
-            if problems or (needed and not v.get(needed)):
-                continue
-            v["unit_id"] = unit.pk
-            v["is_foreign"] = bool(v.get("is_foreign"))
-            for f in ("industry", "investor", "sponsor", "owner", "note"):
-                v[f] = v.get(f) or ""
-            v["year_planned_investment"] = v.get("year_planned_investment") or Decimal(0)
-            plan.append((row.number, old, v))
-        if errors:
-            raise RowErrors(errors)
-        summary, creates, updates = ImportSummary(), [], []
-        for number, old, v in plan:
-            if old is None:
-                creates.append(Project(zone=zone, code=v["code"], **{f: v.get(f) for f in FIELDS}))
-                summary.created += 1
-                summary.changes.append({"row": number, "key": v["code"], "action": "新增", "fields": v["name"]})
-                continue
-            changed = [f for f in FIELDS if _norm(getattr(old, f)) != _norm(v.get(f))]
+            changed = batch.changed_fields(project)
             if not changed:
                 summary.unchanged += 1
                 continue
-            before = snapshot(old)
-            for f in changed:
-                setattr(old, f, v.get(f))
-            updates.append((old, "update", before))
             summary.updated += 1
-            summary.changes.append({"row": number, "key": v["code"], "action": "更新",
-                                    "fields": "、".join(header.get(f.replace("_id", ""), f) for f in changed)})
-        made = Project.objects.bulk_create(creates, batch_size=1000)
-        if updates:
-            Project.objects.bulk_update([u for u, _a, _b in updates], FIELDS, batch_size=1000)
-        record_bulk([*((p, "create", None) for p in made), *updates])
+            names = [headers.setdefault(f, field_header(f.removesuffix("_id"))) for f in changed]
+            summary.changes.append({"row": row.number, "key": project.code, "action": "更新",
+                                    "fields": "、".join(dict.fromkeys(names))})
+        if errors:
+            raise RowErrors(errors)
+        batch.flush()
         return summary
 
     def export_rows(self, *, zone, member, filters):
@@ -143,9 +147,3 @@ class ProjectImporter(Importer):
             row.update({f: getattr(p, f) for _h, f in DATE_COLUMNS})
             rows.append(row)
         return rows
-
-
-def _norm(value):
-    if isinstance(value, Decimal):
-        return value.normalize()
-    return value if value not in (None, "") else None

@@ -4,14 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tuijin.core.models import ZonedModel
-
-# Lifecycle stages in order: (code, 中文, planned field, actual field)
-STAGES = [
-    ("signed", "签约"), ("registered", "注册"), ("land", "供地"), ("started", "开工"),
-    ("completed", "竣工"), ("production", "投产"), ("capacity", "达产"),
-]
-STAGE_CODES = [s for s, _ in STAGES]
-STAGE_NAMES = dict(STAGES)
+from tuijin.projects import lifecycle
 
 
 class Project(ZonedModel):
@@ -24,15 +17,8 @@ class Project(ZonedModel):
         SERVICE = "service", "现代服务业项目"
         LEAD = "lead", "招商线索"
 
-    class Stage(models.TextChoices):
-        PLANNED = "planned", "谋划"
-        SIGNED = "signed", "签约"
-        REGISTERED = "registered", "注册"
-        LAND = "land", "供地"
-        STARTED = "started", "开工"
-        COMPLETED = "completed", "竣工"
-        PRODUCTION = "production", "投产"
-        CAPACITY = "capacity", "达产"
+    # 谋划 and the lifecycle's stages (projects/lifecycle.py), in order.
+    Stage = models.TextChoices("Stage", [(code.upper(), (code, name)) for code, name in lifecycle.CHOICES])
 
     class Status(models.TextChoices):
         ACTIVE = "active", _("active")
@@ -64,20 +50,6 @@ class Project(ZonedModel):
     tax_contribution = models.DecimalField(_("tax contribution (万元)"), max_digits=14, decimal_places=2,
                                            default=Decimal(0))
     note = models.TextField(_("note"), blank=True)
-    signed_planned = models.DateField(_("planned signing"), null=True, blank=True)
-    signed_actual = models.DateField(_("signed"), null=True, blank=True)
-    registered_planned = models.DateField(_("planned registration"), null=True, blank=True)
-    registered_actual = models.DateField(_("registered"), null=True, blank=True)
-    land_planned = models.DateField(_("planned land supply"), null=True, blank=True)
-    land_actual = models.DateField(_("land supplied"), null=True, blank=True)
-    started_planned = models.DateField(_("planned start"), null=True, blank=True)
-    started_actual = models.DateField(_("started"), null=True, blank=True)
-    completed_planned = models.DateField(_("planned completion"), null=True, blank=True)
-    completed_actual = models.DateField(_("completed"), null=True, blank=True)
-    production_planned = models.DateField(_("planned production"), null=True, blank=True)
-    production_actual = models.DateField(_("in production"), null=True, blank=True)
-    capacity_planned = models.DateField(_("planned full capacity"), null=True, blank=True)
-    capacity_actual = models.DateField(_("at capacity"), null=True, blank=True)
     last_progress = models.DateField(_("last progress filed"), null=True, blank=True)
 
     class Meta:
@@ -92,7 +64,16 @@ class Project(ZonedModel):
         return f"{self.code} {self.name}"
 
     def stage_dates(self) -> list[tuple[str, str, object, object]]:
-        return [(code, name, getattr(self, f"{code}_planned"), getattr(self, f"{code}_actual")) for code, name in STAGES]
+        """(code, 中文, planned, actual) of every lifecycle stage, in order."""
+        return [(s.code, s.name, getattr(self, s.planned_field), getattr(self, s.actual_field))
+                for s in lifecycle.STAGES]
+
+
+# A planned and an actual date for every lifecycle stage (columns signed_planned, signed_actual, …).
+for _stage in lifecycle.STAGES:
+    Project.add_to_class(_stage.planned_field, models.DateField(_stage.planned_label, null=True, blank=True))
+    Project.add_to_class(_stage.actual_field, models.DateField(_stage.actual_label, null=True, blank=True))
+del _stage
 
 
 class NodePlanTemplate(ZonedModel):

@@ -9,13 +9,15 @@ from decimal import Decimal
 
 import numpy as np
 from django.db.models import Count, Q, Sum
-from django.utils import timezone
 
+from tuijin.core.periods import as_of_date
 from tuijin.engine import lag as lag_engine
 from tuijin.engine.performance import ProjectFacts, performance
-from tuijin.projects.models import STAGE_CODES, STAGE_NAMES, STAGES, LagRuleSetting, Project, ProjectProgress
+from tuijin.projects import lifecycle
+from tuijin.projects.models import LagRuleSetting, Project, ProjectNode, ProjectProgress
 
-DATE_FIELDS = [f"{s}_{k}" for s in STAGE_CODES for k in ("planned", "actual")]
+DATE_FIELDS = lifecycle.DATE_FIELDS
+N_STAGES = len(lifecycle.STAGES)
 SORTS = {"code": "code", "-code": "-code", "investment": "planned_investment", "-investment": "-planned_investment",
          "unit": "unit__sort_order", "stage": "stage", "name": "name"}
 
@@ -23,6 +25,9 @@ SORTS = {"code": "code", "-code": "-code", "investment": "planned_investment", "
 def project_list(*, member, zone, filters: dict | None = None):
     f = filters or {}
     qs = Project.objects.restrict(member).filter(zone=zone).select_related("unit", "campaign")
+    for key in ("unit", "campaign"):  # ids from the address: one that cannot be an id matches nothing
+        if f.get(key) and not str(f[key]).isdigit():
+            return qs.none()
     if f.get("unit"):
         qs = qs.filter(unit_id=f["unit"])
     if f.get("stage"):
@@ -41,11 +46,12 @@ def project_list(*, member, zone, filters: dict | None = None):
                 qs = qs.filter(**{lookup: Decimal(str(f[key]))})
             except ArithmeticError:
                 pass
-    if f.get("q"):
-        qs = qs.filter(Q(name__icontains=f["q"]) | Q(code__icontains=f["q"]) | Q(investor__icontains=f["q"]))
-    if f.get("lagging") == "1":
-        lag = lag_map(qs.filter(status=Project.Status.ACTIVE), as_of=f.get("as_of") or timezone.localdate(), zone=zone)
-        qs = qs.filter(pk__in=[pk for pk, v in lag.items() if v["light"] != "green"])
+    q = str(f.get("q") or "").replace("\x00", "")  # PostgreSQL text cannot hold NUL
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q) | Q(investor__icontains=q))
+    if f.get("lagging") == "1":  # the lagging list's projects (see lagging_projects)
+        lag = lag_map(qs.filter(status=Project.Status.ACTIVE), as_of=f.get("as_of") or as_of_date(zone), zone=zone)
+        qs = qs.filter(pk__in=[pk for pk, v in lag.items() if v["lagging"]])
     return qs.order_by(SORTS.get(f.get("sort", ""), "code"), "id")
 
 
@@ -54,59 +60,66 @@ def lag_rule(zone) -> lag_engine.LagRule:
     return lag_engine.LagRule(s.due_soon_days, s.stale_days) if s else lag_engine.LagRule()
 
 
-def lag_map(projects, *, as_of: dt.date, zone) -> dict[int, dict]:
-    """pk → {"light", "days_late", "reason"} for every project given (a queryset or list), nodes included."""
+def lag_map(projects, *, as_of: dt.date | None = None, zone) -> dict[int, dict]:
+    """pk → {"light", "days_late", "lagging", "reason"} for every project given (a queryset or list), nodes
+    included, counted to ``as_of`` (default: the zone's as-of date, ``core.periods.as_of_date``).
+
+    ``days_late`` is the one definition of docs/projects.md (engine/lag.py); ``lagging`` (red: a checkpoint overdue,
+    or no progress filed for too long) decides the lagging list, the ledger's "lagging" filter and the bulletin."""
+    as_of = as_of or as_of_date(zone)
     rule = lag_rule(zone)
-    rows = list(projects.values_list("pk", "last_progress", "status", *DATE_FIELDS)) if hasattr(projects, "values_list") \
-        else [(p.pk, p.last_progress, p.status, *(getattr(p, f) for f in DATE_FIELDS)) for p in projects]
+    fields = ("pk", "last_progress", "status", *lifecycle.PLANNED_FIELDS, *lifecycle.ACTUAL_FIELDS)
+    rows = list(projects.values_list(*fields)) if hasattr(projects, "values_list") \
+        else [tuple(getattr(p, f) for f in fields) for p in projects]
     if not rows:
         return {}
-    from tuijin.projects.models import ProjectNode
-
     nodes: dict[int, list] = {}
     pks = [r[0] for r in rows]
     for chunk in range(0, len(pks), 5000):
         for pid, name, planned, actual in ProjectNode.objects.filter(project_id__in=pks[chunk:chunk + 5000]) \
-                .values_list("project_id", "name", "planned_date", "actual_date"):
+                .order_by("project_id", "seq").values_list("project_id", "name", "planned_date", "actual_date"):
             nodes.setdefault(pid, []).append((name, planned, actual))
-    width = len(STAGE_CODES) + max((len(v) for v in nodes.values()), default=0)
+    width = N_STAGES + max((len(v) for v in nodes.values()), default=0)
     planned = np.full((len(rows), width), np.nan)
     actual = np.full((len(rows), width), np.nan)
     last = np.full(len(rows), np.nan)
+    checkpoints = []  # per project: (planned dates, dates passed) of its stages then its nodes
     for i, r in enumerate(rows):
-        for j in range(len(STAGE_CODES)):
-            planned[i, j] = lag_engine.ordinal(r[3 + 2 * j])
-            actual[i, j] = lag_engine.ordinal(r[4 + 2 * j])
-        for k, (_n, p, a) in enumerate(nodes.get(r[0], [])):
-            planned[i, len(STAGE_CODES) + k] = lag_engine.ordinal(p)
-            actual[i, len(STAGE_CODES) + k] = lag_engine.ordinal(a)
+        p_dates = list(r[3:3 + N_STAGES]) + [p for _n, p, _a in nodes.get(r[0], [])]
+        a_dates = lifecycle.passed_dates(list(r[3 + N_STAGES:3 + 2 * N_STAGES])) + \
+            [a for _n, _p, a in nodes.get(r[0], [])]
+        checkpoints.append((p_dates, a_dates))
+        for j, (p, a) in enumerate(zip(p_dates, a_dates)):
+            planned[i, j] = lag_engine.ordinal(p)
+            actual[i, j] = lag_engine.ordinal(a)
         last[i] = lag_engine.ordinal(r[1])
     result = lag_engine.detect(planned, actual, as_of, last_progress=last, rule=rule)
     out = {}
     for i, r in enumerate(rows):
         light = lag_engine.LIGHTS[int(result.light[i])]
         if r[2] != Project.Status.ACTIVE:
-            light = "green"
-        entry = {"light": light, "days_late": int(result.days_late[i]), "reason": ""}
+            light = "green"  # suspended and withdrawn projects are not chased
+        entry = {"light": light, "days_late": int(result.days_late[i]) if light != "green" else 0,
+                 "lagging": light == "red", "reason": ""}
         if light != "green":
-            names = [f"{STAGE_NAMES[c]}" for c in STAGE_CODES] + [n for n, _p, _a in nodes.get(r[0], [])]
-            p_dates = [r[3 + 2 * j] for j in range(len(STAGE_CODES))] + [p for _n, p, _a in nodes.get(r[0], [])]
-            a_dates = [r[4 + 2 * j] for j in range(len(STAGE_CODES))] + [a for _n, _p, a in nodes.get(r[0], [])]
-            entry["reason"] = lag_engine.reason(names, p_dates, a_dates, as_of, stale_days=result.stale_days[i],
+            names = list(lifecycle.STAGE_NAMES.values()) + [n for n, _p, _a in nodes.get(r[0], [])]
+            entry["reason"] = lag_engine.reason(names, *checkpoints[i], as_of, stale_days=result.stale_days[i],
                                                 rule=rule)
         out[r[0]] = entry
     return out
 
 
 def lagging_projects(*, member, zone, as_of: dt.date | None = None) -> list[dict]:
-    """Lagging projects (red first, most days late first) with the reason and the responsible unit."""
-    as_of = as_of or timezone.localdate()
+    """The lagging list: active projects with a checkpoint overdue (or progress not filed for too long), most days
+    late first, with the reason and the responsible unit. Counted to ``as_of`` (default: the zone's as-of date;
+    the bulletin passes the end of its month). A project that has caught up is not on it."""
+    as_of = as_of or as_of_date(zone)
     qs = Project.objects.restrict(member).filter(zone=zone, status=Project.Status.ACTIVE).select_related("unit")
     lag = lag_map(qs, as_of=as_of, zone=zone)
-    projects = {p.pk: p for p in qs.filter(pk__in=[pk for pk, v in lag.items() if v["light"] != "green"])}
+    projects = {p.pk: p for p in qs.filter(pk__in=[pk for pk, v in lag.items() if v["lagging"]])}
     out = [{"project": p, "pk": p.pk, "code": p.code, "name": p.name, "unit": p.unit.name, "sponsor": p.sponsor,
             **lag[pk]} for pk, p in projects.items()]
-    return sorted(out, key=lambda x: (x["light"] != "red", -x["days_late"], x["code"]))
+    return sorted(out, key=lambda x: (-x["days_late"], x["code"]))
 
 
 def stage_funnel(*, member, zone, year: int | None = None) -> list[dict]:
@@ -114,17 +127,17 @@ def stage_funnel(*, member, zone, year: int | None = None) -> list[dict]:
     qs = Project.objects.restrict(member).filter(zone=zone).exclude(status=Project.Status.WITHDRAWN)
     if year:
         qs = qs.filter(Q(signed_actual__year__lte=year) | Q(signed_actual__isnull=True))
-    agg = qs.aggregate(total=Count("id"), **{code: Count("id", filter=Q(**{f"{code}_actual__isnull": False}))
-                                             for code in STAGE_CODES})
+    agg = qs.aggregate(total=Count("id"), **{s.code: Count("id", filter=Q(**{f"{s.actual_field}__isnull": False}))
+                                             for s in lifecycle.STAGES})
     return [{"stage": "total", "name": "在库项目", "count": agg["total"]}] + [
-        {"stage": code, "name": STAGE_NAMES[code], "count": agg[code]} for code in STAGE_CODES]
+        {"stage": s.code, "name": s.name, "count": agg[s.code]} for s in lifecycle.STAGES]
 
 
 def battle_map(*, member, zone) -> dict:
     """作战图: units × current stage, each cell a count (the page links it to the filtered ledger)."""
     qs = Project.objects.restrict(member).filter(zone=zone).exclude(status=Project.Status.WITHDRAWN)
     counts = qs.values("unit_id", "unit__name", "unit__sort_order", "stage").annotate(n=Count("id"))
-    stages = [("planned", "谋划")] + STAGES
+    stages = lifecycle.CHOICES
     rows: dict[int, dict] = {}
     for c in counts:
         row = rows.setdefault(c["unit_id"], {"unit_id": c["unit_id"], "unit": c["unit__name"],
@@ -138,7 +151,7 @@ def battle_map(*, member, zone) -> dict:
                "stage": p["stage"], "pk": p["pk"]}
               for p in qs.filter(longitude__isnull=False, latitude__isnull=False).values(
                   "pk", "code", "name", "longitude", "latitude", "stage")]
-    return {"stages": stages, "rows": out, "points": points}
+    return {"stages": stages, "rows": out, "points": points, "colors": lifecycle.COLORS}
 
 
 def _facts(qs, year: int, as_of: dt.date) -> list[ProjectFacts]:
@@ -146,9 +159,9 @@ def _facts(qs, year: int, as_of: dt.date) -> list[ProjectFacts]:
                     .values("project_id").annotate(s=Sum("invested_month")).values_list("project_id", "s"))
     return [ProjectFacts(
         planned_investment=p.planned_investment, year_planned_investment=p.year_planned_investment,
-        invested_this_year=invested.get(p.pk) or Decimal(0), is_foreign=p.is_foreign, signed=p.signed_actual,
-        planned_start=p.started_planned, started=p.started_actual, planned_completion=p.completed_planned,
-        completed=p.completed_actual, planned_production=p.production_planned, in_production=p.production_actual,
+        invested_this_year=invested.get(p.pk) or Decimal(0), is_foreign=p.is_foreign,
+        planned={s.code: getattr(p, s.planned_field) for s in lifecycle.STAGES},
+        actual={s.code: getattr(p, s.actual_field) for s in lifecycle.STAGES},
         above_scale=p.above_scale, tax=p.tax_contribution, active=p.status != Project.Status.WITHDRAWN)
         for p in qs]
 

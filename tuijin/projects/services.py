@@ -5,113 +5,261 @@ import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tuijin.core.scope import ensure_can_change, require_office
-from tuijin.projects.models import STAGE_NAMES, STAGES, NodePlanTemplate, Project, ProjectNode, ProjectProgress
+from tuijin.core.changelog import record_bulk, snapshot
+from tuijin.core.periods import check_period, ensure_open
+from tuijin.core.scope import CHANGE, can, ensure_can_change, require_office, require_writer
+from tuijin.org.models import Unit
+from tuijin.projects import lifecycle
+from tuijin.projects.lifecycle import current_stage  # noqa: F401  (re-exported: callers derive stages here)
+from tuijin.projects.models import NodePlanTemplate, Project, ProjectNode, ProjectProgress
 
-# Every project passes these in order; 注册 and 供地 may be skipped, but never come after a later stage.
-CHAIN = ["signed", "started", "completed", "production", "capacity"]
 EDITABLE = {
     "code", "name", "category", "is_foreign", "industry", "investor", "planned_investment", "year_planned_investment",
     "unit", "sponsor", "owner", "longitude", "latitude", "above_scale", "tax_contribution", "note", "campaign",
-    *(f"{s}_{k}" for s, _ in STAGES for k in ("planned", "actual")),
+    *lifecycle.DATE_FIELDS,
 }
+AMOUNTS = ("planned_investment", "year_planned_investment", "tax_contribution")
 
 
-def stage_errors(values: dict) -> dict[str, str]:
+def stage_errors(values: dict, *, today: dt.date | None = None) -> dict[str, str]:
     """Order problems of the lifecycle dates in ``values`` ({"started_actual": date, …}), by field."""
-    errors: dict[str, str] = {}
-    order = [code for code, _ in STAGES]
-    for kind, word in (("actual", "实际"), ("planned", "计划")):
-        for i, early in enumerate(order):
-            for late in order[i + 1:]:
-                a, b = values.get(f"{early}_{kind}"), values.get(f"{late}_{kind}")
-                if a and b and b < a:
-                    errors.setdefault(f"{late}_{kind}", f"{word}{STAGE_NAMES[late]}日期{b:%Y-%m-%d}早于{word}"
-                                                        f"{STAGE_NAMES[early]}日期{a:%Y-%m-%d}")
-    for i, late in enumerate(CHAIN[1:], start=1):
-        if values.get(f"{late}_actual"):
-            for early in CHAIN[:i]:
-                if early != "signed" and not values.get(f"{early}_actual"):
-                    errors.setdefault(f"{late}_actual", f"尚未{STAGE_NAMES[early]},不能先{STAGE_NAMES[late]}")
-    today = timezone.localdate()
-    for code, _name in STAGES:
-        d = values.get(f"{code}_actual")
-        if d and d > today + dt.timedelta(days=1):
-            errors.setdefault(f"{code}_actual", f"实际{STAGE_NAMES[code]}日期{d:%Y-%m-%d}晚于今天")
-    return errors
+    return lifecycle.order_errors(values, today=today or timezone.localdate())
 
 
-def current_stage(values: dict) -> str:
-    stage = Project.Stage.PLANNED
-    for code, _name in STAGES:
-        if values.get(f"{code}_actual"):
-            stage = code
-    return stage
+class ProjectBatch:
+    """Many project writes in one transaction (the ledger import): what ``project_create``/``project_update`` would
+    query row by row — the stored projects (locked), which of them the member may change, the codes taken — is read
+    once, and the rows are stored together by ``flush()`` with their change history (``record_bulk``).
+    Every rule of the services still runs for every row."""
+
+    def __init__(self, *, member, zone, codes):
+        if not transaction.get_connection().in_atomic_block:
+            raise RuntimeError("a ProjectBatch lives in its caller's transaction (the import's)")
+        self.member, self.zone = member, zone
+        codes = list(dict.fromkeys(c for c in codes if c))
+        units = {u.pk: u for u in Unit.objects.filter(zone=zone)}  # shared by the projects, not one per project
+        self.existing: dict[str, Project] = {}
+        for i in range(0, len(codes), 5000):
+            for p in Project.objects.select_for_update().filter(zone=zone, code__in=codes[i:i + 5000]):
+                Project.unit.field.set_cached_value(p, units[p.unit_id])
+                self.existing[p.code] = p
+        pks = [p.pk for p in self.existing.values()]
+        self.changeable: set[int] = set()
+        for i in range(0, len(pks), 5000):
+            self.changeable |= set(Project.objects.restrict(member, CHANGE).filter(pk__in=pks[i:i + 5000])
+                                   .values_list("pk", flat=True))
+        self.codes = set(self.existing)  # taken in the zone (among the codes of this batch)
+        self.creates: list[Project] = []
+        self.updates: dict[int, tuple[Project, dict, list[str]]] = {}  # pk → (project, before, changed attnames)
+        self.unit_allowed: dict[int, bool] = {}  # unit pk → may the member keep a project there
+        self.valid: set[tuple] = set()  # (field, value) pairs the field has accepted
+
+    def stored(self, project: Project) -> Project:
+        """The locked, preloaded instance of a stored project within the member's scope."""
+        found = self.existing.get(project.code)
+        if found is None or found.pk != project.pk or found.pk not in self.changeable:
+            raise PermissionDenied(_("You may not change this record: it is outside your data scope."))
+        return found
+
+    def code_taken(self, code: str, pk: int | None) -> bool:
+        found = self.existing.get(code)
+        return (code in self.codes) and (found is None or found.pk != pk)
+
+    def changed_fields(self, project: Project) -> list[str]:
+        """Fields (attnames) an update changed; [] for none."""
+        return self.updates[project.pk][2] if project.pk in self.updates else []
+
+    def flush(self) -> tuple[int, int]:
+        """Store every create and changed update, with their change history; returns (created, updated)."""
+        made = Project.objects.bulk_create(self.creates, batch_size=1000)
+        updated = list(self.updates.values())
+        if updated:
+            now = timezone.now()
+            fields = sorted({Project._meta.get_field(f).name for _p, _b, changed in updated for f in changed})
+            for p, _b, _c in updated:
+                p.updated = now
+            Project.objects.bulk_update([p for p, _b, _c in updated], [*fields, "updated"], batch_size=1000)
+        record_bulk([*((p, "create", None) for p in made), *((p, "update", b) for p, b, _c in updated)])
+        return len(made), len(updated)
+
+
+VALUE_FIELDS = [f for f in EDITABLE if f not in ("unit", "campaign")]
+DECIMALS = [(f.attname, Decimal(1).scaleb(-f.decimal_places)) for f in Project._meta.concrete_fields
+            if isinstance(f, models.DecimalField)]
+NOT_CLEANED = frozenset({"zone", "unit", "campaign", "stage", "status", "last_progress"})  # set here, or checked below
+CLEANED = [f for f in Project._meta.concrete_fields if f.name in EDITABLE and f.name not in NOT_CLEANED]
 
 
 def _values(project: Project) -> dict:
-    return {f: getattr(project, f) for f in EDITABLE if f not in ("unit", "campaign")}
+    return {f: getattr(project, f) for f in VALUE_FIELDS}
 
 
-def _check(project: Project) -> None:
-    errors = stage_errors(_values(project))
-    if project.planned_investment is not None and project.planned_investment < 0:
-        errors["planned_investment"] = _("Amounts cannot be negative.")
-    if project.year_planned_investment is not None and project.year_planned_investment < 0:
-        errors["year_planned_investment"] = _("Amounts cannot be negative.")
-    if project.unit_id and project.unit.zone_id != project.zone_id:
-        errors["unit"] = _("The unit belongs to another zone.")
+def _unit_allowed(member, project: Project, batch: ProjectBatch | None) -> bool:
+    """May the member keep a project at its (new) unit? Asked of an unsaved project of that zone and unit."""
+    def ask():
+        return can(member, project if project.pk is None else Project(zone_id=project.zone_id, unit=project.unit),
+                   CHANGE)
+
+    if batch is None:
+        return ask()
+    if project.unit_id not in batch.unit_allowed:  # the same answer for every project of the unit
+        batch.unit_allowed[project.unit_id] = ask()
+    return batch.unit_allowed[project.unit_id]
+
+
+def _check(member, project: Project, *, stage: str | None, batch: ProjectBatch | None,
+           clean: set[str] | None = None) -> dict:
+    """Every rule of a project about to be stored, all problems at once, by field; returns its values.
+
+    ``clean``: the fields whose type and length to check (default: every field; an update checks those it
+    changes — the stored ones were checked when stored)."""
+    errors: dict[str, list[str]] = {}
+
+    def add(field, message):
+        errors.setdefault(field, []).append(str(message))
+
+    # Field types and lengths first (Model.clean_fields, field by field): the rules below read the values.
+    for f in CLEANED if clean is None else [f for f in CLEANED if f.name in clean]:
+        raw = getattr(project, f.attname)
+        if f.blank and raw in f.empty_values:
+            continue
+        # A value a field has accepted in this batch is accepted again (decimals by their digits, which count).
+        key = (f.name, str(raw) if isinstance(raw, Decimal) else raw) if batch is not None else None
+        try:
+            if key is not None and key in batch.valid:
+                continue
+        except TypeError:  # a value that cannot be remembered is simply checked
+            key = None
+        try:
+            setattr(project, f.attname, f.clean(raw, project))
+        except ValidationError as exc:
+            for m in exc.messages:
+                add(f.name, m)
+        else:
+            if key is not None:
+                batch.valid.add(key)
+    values = _values(project)
+    for field, message in stage_errors(values if not errors else
+                                       {k: v for k, v in values.items() if k not in errors}).items():
+        add(field, message)
+    for f in AMOUNTS:
+        if f not in errors and getattr(project, f) is not None and getattr(project, f) < 0:
+            add(f, _("Amounts cannot be negative."))
+    if project.unit_id is None:
+        add("unit", _("Choose the responsible unit."))
+    elif project.unit.zone_id != project.zone_id:
+        add("unit", _("The unit belongs to another zone."))
+    elif not _unit_allowed(member, project, batch):
+        add("unit", _("「%(unit)s」 is outside your data scope.") % {"unit": project.unit.name})
+    if project.campaign_id is not None and (clean is None or "campaign" in clean) \
+            and project.campaign.zone_id != project.zone_id:
+        add("campaign", _("The campaign belongs to another zone."))
+    if stage not in (None, "") and not any(f.endswith("_actual") for f in errors):
+        problem = lifecycle.stated_stage_error(stage, values)
+        if problem:
+            add("stage", problem)
+    if project.code and "code" not in errors:
+        taken = batch.code_taken(project.code, project.pk) if batch is not None else \
+            Project.objects.filter(zone_id=project.zone_id, code=project.code).exclude(pk=project.pk).exists()
+        if taken:
+            add("code", _("The project code 「%(code)s」 is already used in this zone.") % {"code": project.code})
     if errors:
         raise ValidationError(errors)
+    for attname, places in DECIMALS:  # stored as the database holds it, so a re-import changes nothing
+        value = getattr(project, attname)
+        if isinstance(value, Decimal):
+            setattr(project, attname, value.quantize(places))
+    return values
 
 
-@transaction.atomic
-def project_create(*, member, zone, **fields) -> Project:
+def _unknown(fields) -> None:
     unknown = set(fields) - EDITABLE
     if unknown:
         raise ValueError(f"unknown project fields {unknown}")
+
+
+def project_create(*, member, zone, stage: str | None = None, batch: ProjectBatch | None = None,
+                   **fields) -> Project:
+    """A new project of the ledger. ``stage``, when stated, must agree with the actual dates (it is derived from
+    them either way). With a ``batch`` (an import) the project is stored by ``batch.flush()``."""
+    if batch is None:
+        with transaction.atomic():
+            return _create(member=member, zone=zone, stage=stage, batch=None, **fields)
+    return _create(member=member, zone=zone, stage=stage, batch=batch, **fields)  # writes nothing: no savepoint
+
+
+def _create(*, member, zone, stage, batch, **fields) -> Project:
+    require_writer(member)
+    _unknown(fields)
     project = Project(zone=zone, **fields)
-    project.stage = current_stage(_values(project))
-    ensure_can_change(member, project)
-    _check(project)
-    if Project.objects.filter(zone=zone, code=project.code).exists():
-        raise ValidationError({"code": _("The project code 「%(code)s」 is already used in this zone.") % {
-            "code": project.code}})
-    project.full_clean()
-    project.save()
+    values = _check(member, project, stage=stage, batch=batch)
+    project.stage = current_stage(values)
+    if batch is None:
+        ensure_can_change(member, project)
+        project.save()
+    else:
+        if not _unit_allowed(member, project, batch):  # the same check as ensure_can_change, asked once per unit
+            raise PermissionDenied(_("You may not change this record: it is outside your data scope."))
+        batch.creates.append(project)
+        batch.codes.add(project.code)
     return project
 
 
-@transaction.atomic
-def project_update(*, member, project: Project, **changes) -> Project:
-    project = Project.objects.select_for_update().get(pk=project.pk)
-    ensure_can_change(member, project)
-    unknown = set(changes) - EDITABLE
-    if unknown:
-        raise ValueError(f"unknown project fields {unknown}")
-    for k, v in changes.items():
-        setattr(project, k, v)
-    ensure_can_change(member, project)  # moved to another unit: still within scope?
-    _check(project)
-    if "code" in changes and Project.objects.filter(zone=project.zone, code=project.code).exclude(pk=project.pk).exists():
-        raise ValidationError({"code": _("The project code 「%(code)s」 is already used in this zone.") % {
-            "code": project.code}})
-    project.stage = current_stage(_values(project))
-    project.full_clean()
-    project.save()
+def project_update(*, member, project: Project, stage: str | None = None, batch: ProjectBatch | None = None,
+                   **changes) -> Project:
+    """Change a project; the same rules as ``project_create``. The stage follows the actual dates."""
+    if batch is None:
+        with transaction.atomic():
+            return _update(member=member, project=project, stage=stage, batch=None, **changes)
+    return _update(member=member, project=project, stage=stage, batch=batch, **changes)
+
+
+def _differs(project: Project, field: str, value) -> bool:
+    if field in ("unit", "campaign"):
+        return getattr(project, f"{field}_id") != (value.pk if value is not None else None)
+    return getattr(project, field) != value
+
+
+def _update(*, member, project: Project, stage, batch, **changes) -> Project:
+    require_writer(member)
+    _unknown(changes)
+    if batch is None:
+        project = Project.objects.select_for_update(of=("self",)).select_related("unit", "campaign").get(pk=project.pk)
+        ensure_can_change(member, project)
+    else:
+        project = batch.stored(project)
+    changed = [k for k, v in changes.items() if _differs(project, k, v)]
+    before = snapshot(project) if batch is not None and changed and project.pk not in batch.updates else None
+    for k in changed:
+        setattr(project, k, changes[k])
+    values = _check(member, project, stage=stage, batch=batch, clean=set(changed))
+    derived = current_stage(values)
+    if derived != project.stage:
+        if batch is not None and before is None and project.pk not in batch.updates:
+            before = snapshot(project)  # nothing else changed: this is the project as stored
+        project.stage = derived
+        changed.append("stage")
+    if batch is None:
+        ensure_can_change(member, project)  # moved to another unit: still within scope?
+        project.save()
+    elif changed:  # its new place was checked by _check (the unit's scope), as ensure_can_change would
+        if project.pk in batch.updates:
+            before = batch.updates[project.pk][1]
+            changed = list(dict.fromkeys(batch.updates[project.pk][2] + changed))
+        batch.updates[project.pk] = (project, before, [Project._meta.get_field(f).attname for f in changed])
     return project
 
 
 @transaction.atomic
 def project_transition(*, member, project: Project, stage: str, on: dt.date) -> Project:
     """Record that a project reached a lifecycle stage on a date (order enforced)."""
-    if stage not in STAGE_NAMES:
+    if stage not in lifecycle.BY_CODE:
         raise ValidationError({"stage": _("Unknown stage 「%(s)s」.") % {"s": stage}})
-    return project_update(member=member, project=project, **{f"{stage}_actual": on})
+    return project_update(member=member, project=project, **{lifecycle.BY_CODE[stage].actual_field: on})
 
 
 @transaction.atomic
@@ -175,18 +323,18 @@ def node_update(*, member, node: ProjectNode, planned_date=None, actual_date=Non
 
 
 def _check_open(zone, year: int, month: int) -> None:
-    from tuijin.core.models import FilingPeriod
-
-    if not 1 <= month <= 12:
-        raise ValidationError({"month": _("The month must be between 1 and 12.")})
-    if FilingPeriod.objects.filter(zone=zone, year=year, month=month, locked=True).exists():
-        raise ValidationError(_("%(y)s年%(m)s月 is locked; the office must reopen it first.") % {"y": year, "m": month})
+    check_period(year, month)
+    ensure_open(zone, year, month)
 
 
 @transaction.atomic
 def progress_save(*, member, project: Project, year: int, month: int, invested_month: Decimal,
-                  physical_progress: str = "", problems: str = "", raise_ticket: bool = False) -> ProjectProgress:
-    """File a month's progress (draft). Year to date is this month plus earlier months of the year."""
+                  physical_progress: str = "", problems: str = "", raise_ticket: bool = False,
+                  assignee_unit=None) -> ProjectProgress:
+    """File a month's progress (draft). Year to date is this month plus earlier months of the year.
+
+    ``raise_ticket`` raises a ticket for the problems, assigned to ``assignee_unit`` — by default the coordinating
+    department the problems name (住建部门 → 建设局, see tickets/routing.py), else the project's own unit."""
     ensure_can_change(member, project)
     _check_open(project.zone, year, month)
     if invested_month is None or invested_month < 0:
@@ -207,11 +355,15 @@ def progress_save(*, member, project: Project, year: int, month: int, invested_m
         existing.save()
         progress = existing
     Project.objects.filter(pk=project.pk).update(last_progress=timezone.localdate())
-    if raise_ticket and problems.strip():
+    if raise_ticket:
+        if not problems.strip():
+            raise ValidationError({"problems": _("Describe the problems to raise a ticket for them.")})
+        from tuijin.tickets.routing import default_assignee
         from tuijin.tickets.services import ticket_raise
 
+        unit = assignee_unit or default_assignee(project.zone, problems, project=project)
         ticket_raise(member=member, zone=project.zone, title=f"{project.name}:{problems.strip()[:60]}",
-                     description=problems.strip(), assignee_unit=project.unit, source="project", project=project)
+                     description=problems.strip(), assignee_unit=unit, source="project", project=project)
     return progress
 
 

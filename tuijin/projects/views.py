@@ -1,23 +1,23 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 
-from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.db.models import Q
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
 
 from tuijin.campaigns.models import Campaign
-from tuijin.core.forms import StyledFormMixin
+from tuijin.core.periods import PeriodError, as_of_date, parse_period
+from tuijin.core.scope import CHANGE
 from tuijin.org.models import Unit
-from tuijin.projects import selectors, services
-from tuijin.projects.models import STAGE_NAMES, Project, ProjectProgress
+from tuijin.projects import lifecycle, selectors, services
+from tuijin.projects.forms import ProgressForm, ProjectForm
+from tuijin.projects.models import Project, ProjectProgress
 
 FILTER_KEYS = ("unit", "stage", "category", "campaign", "lagging", "foreign", "inv_min", "inv_max", "q", "sort",
                "status")
@@ -32,28 +32,75 @@ def ledger(request):
     filters = _filters(request)
     qs = selectors.project_list(member=request.member, zone=request.zone, filters=filters)
     totals = selectors.ledger_totals(qs)
-    page = Paginator(qs, int(request.GET.get("per_page") or 20)).get_page(request.GET.get("page"))
-    lag = selectors.lag_map(list(page.object_list), as_of=timezone.localdate(), zone=request.zone)
+    per_page = request.GET.get("per_page", "")
+    per_page = min(int(per_page), 200) if per_page.isdigit() and int(per_page) > 0 else 20  # bad input: the default
+    page = Paginator(qs, per_page).get_page(request.GET.get("page"))
+    lag = selectors.lag_map(list(page.object_list), zone=request.zone)
     for p in page.object_list:
-        p.lag = lag.get(p.pk, {"light": "green", "reason": ""})
+        p.lag = lag.get(p.pk, {"light": "green", "days_late": 0, "reason": ""})
     context = {
         "page": page, "totals": totals, "filters": filters,
         "units": Unit.objects.restrict(request.member).filter(zone=request.zone),
         "campaigns": Campaign.objects.restrict(request.member).filter(zone=request.zone),
         "stages": Project.Stage.choices, "categories": Project.Category.choices,
-        "query": request.GET.urlencode(),
+        "query": request.GET.urlencode(), "as_of": as_of_date(request.zone),
     }
     return render(request, "projects/ledger.html", context)
 
 
-class ProgressForm(StyledFormMixin, forms.Form):
-    year = forms.IntegerField(label=_l("year"), min_value=2000, max_value=2100)
-    month = forms.IntegerField(label=_l("month"), min_value=1, max_value=12)
-    invested_month = forms.DecimalField(label=_l("invested this month (万元)"), min_value=0, decimal_places=2)
-    physical_progress = forms.CharField(label=_l("physical progress"), widget=forms.Textarea(attrs={"rows": 2}),
-                                        required=False)
-    problems = forms.CharField(label=_l("problems"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    raise_ticket = forms.BooleanField(label=_l("raise a ticket for the problems"), required=False)
+def _put_errors(form, exc: ValidationError) -> None:
+    """A service's refusal back on the form, on the field it names."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def project_form(request, pk=None):
+    """Create (``pk`` None) or edit a project; the service holds every rule."""
+    member, zone = request.member, request.zone
+    project = None
+    if pk is not None:
+        project = Project.objects.restrict(member, CHANGE).filter(pk=pk, zone=zone).select_related("unit").first()
+        if project is None:
+            raise Http404(_("No such project, or it is outside your data scope."))
+    elif not member.can_change:
+        raise PermissionDenied(_("Leaders read; changes are made by the office and unit staff."))
+    if request.method == "POST":
+        form = ProjectForm(request.POST, member=member, zone=zone)
+        if form.is_valid():
+            stage, fields = form.service_fields()
+            try:
+                if project is None:
+                    project = services.project_create(member=member, zone=zone, stage=stage, **fields)
+                else:
+                    project = services.project_update(member=member, project=project, stage=stage, **fields)
+            except ValidationError as exc:
+                _put_errors(form, exc)
+            else:
+                messages.success(request, _("Project saved."))
+                return redirect("projects:detail", pk=project.pk)
+    else:
+        initial = {f: getattr(project, f) for f in ProjectForm.base_fields if f != "stage"} if project else {}
+        if project is not None:
+            initial["unit"], initial["campaign"] = project.unit_id, project.campaign_id
+        form = ProjectForm(initial=initial, member=member, zone=zone)
+    dates = [(s, form[s.planned_field], form[s.actual_field]) for s in lifecycle.STAGES]
+    others = [form[f] for f in form.fields if f not in lifecycle.DATE_FIELDS]
+    return render(request, "projects/form.html", {"form": form, "project": project, "dates": dates,
+                                                  "others": others})
+
+
+def search(request):
+    """Projects matching ``q`` (code or name) within the member's scope, for the searchable pickers."""
+    q = (request.GET.get("q") or "").replace("\x00", "").strip()  # PostgreSQL text cannot hold NUL
+    qs = Project.objects.restrict(request.member).filter(zone=request.zone)
+    if q:
+        qs = qs.filter(Q(code__icontains=q) | Q(name__icontains=q))
+    results = [{"value": pk, "text": f"{code} {name}"} for pk, code, name in
+               qs.order_by("code").values_list("pk", "code", "name")[:20]]
+    return JsonResponse({"results": results})
 
 
 def _project_or_404(request, pk) -> Project:
@@ -65,17 +112,23 @@ def _project_or_404(request, pk) -> Project:
 
 def detail(request, pk):
     project = _project_or_404(request, pk)
-    today = timezone.localdate()
-    progress_form = ProgressForm(initial={"year": today.year, "month": today.month})
+    as_of = as_of_date(project.zone)
+    suggest_url = f"{reverse('tickets:suggest_unit')}?project={project.pk}"
+    progress_form = ProgressForm(initial={"year": as_of.year, "month": as_of.month}, zone=project.zone,
+                                 suggest_url=suggest_url)
     if request.method == "POST":
         action = request.POST.get("action")
         try:
             if action == "progress":
-                progress_form = ProgressForm(request.POST)
+                progress_form = ProgressForm(request.POST, zone=project.zone, suggest_url=suggest_url)
                 if progress_form.is_valid():
-                    services.progress_save(member=request.member, project=project, **progress_form.cleaned_data)
-                    messages.success(request, _("Progress saved."))
-                    return redirect("projects:detail", pk=pk)
+                    try:
+                        services.progress_save(member=request.member, project=project, **progress_form.cleaned_data)
+                    except ValidationError as exc:
+                        _put_errors(progress_form, exc)
+                    else:
+                        messages.success(request, _("Progress saved."))
+                        return redirect("projects:detail", pk=pk)
             elif action == "transition":
                 on = dt.date.fromisoformat(request.POST.get("on", ""))
                 services.project_transition(member=request.member, project=project, stage=request.POST.get("stage"),
@@ -104,31 +157,33 @@ def detail(request, pk):
                 messages.error(request, m)
         except ProjectProgress.DoesNotExist as exc:
             raise Http404() from exc
-    lag = selectors.lag_map([project], as_of=today, zone=project.zone)[project.pk]
+    lag = selectors.lag_map([project], as_of=as_of, zone=project.zone)[project.pk]
     timeline = [{"code": c, "name": n, "planned": p, "actual": a,
-                 "late": bool(p and ((a and a > p) or (not a and p < today)))} for c, n, p, a in project.stage_dates()]
+                 "late": bool(p and ((a and a > p) or (not a and p < as_of)))} for c, n, p, a in project.stage_dates()]
     context = {
         "project": project, "lag": lag, "timeline": timeline, "nodes": project.nodes.all(),
         "progress": project.progress.all()[:24], "progress_form": progress_form,
-        "tickets": project.tickets.all()[:20], "stage_choices": list(STAGE_NAMES.items()),
-        "can_change": Project.objects.restrict(request.member, "change").filter(pk=project.pk).exists(),
-        "statuses": Project.Status.choices,
+        "tickets": project.tickets.all()[:20], "stage_choices": list(lifecycle.STAGE_NAMES.items()),
+        "can_change": Project.objects.restrict(request.member, CHANGE).filter(pk=project.pk).exists(),
+        "statuses": Project.Status.choices, "as_of": as_of,
     }
     return render(request, "projects/detail.html", context)
 
 
 def battle_map(request):
     data = selectors.battle_map(member=request.member, zone=request.zone)
-    return render(request, "projects/battle_map.html", {
-        "data": data, "points_json": json.dumps(data["points"], ensure_ascii=False),
-        "stage_names": json.dumps(dict(Project.Stage.choices), ensure_ascii=False)})
+    chart = {"points": data["points"], "names": dict(Project.Stage.choices), "colors": data["colors"],
+             "axes": [str(Project._meta.get_field(f).verbose_name) for f in ("longitude", "latitude")]}
+    return render(request, "projects/battle_map.html", {"data": data, "chart": chart})
 
 
 def performance_view(request):
-    year = int(request.GET.get("year") or timezone.localdate().year)
-    month = int(request.GET.get("month") or 12)
-    if not 1 <= month <= 12:
-        month = 12
+    # A malformed period in the address opens the zone's as-of year (end of year), never an error page.
+    try:
+        year, month = parse_period(f"{request.GET.get('year') or as_of_date(request.zone).year}-"
+                                   f"{request.GET.get('month') or 12}")
+    except PeriodError:
+        year, month = as_of_date(request.zone).year, 12
     category = request.GET.get("category") or None
     perf = selectors.project_performance(member=request.member, zone=request.zone, year=year, month=month,
                                          category=category)
@@ -139,4 +194,4 @@ def performance_view(request):
 
 def lagging(request):
     rows = selectors.lagging_projects(member=request.member, zone=request.zone)
-    return render(request, "projects/lagging.html", {"rows": rows})
+    return render(request, "projects/lagging.html", {"rows": rows, "as_of": as_of_date(request.zone)})

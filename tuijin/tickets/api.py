@@ -1,37 +1,45 @@
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from tuijin.core.api import ScopedModelViewSet
-from tuijin.tickets import services
+from tuijin.tickets import selectors, services
 from tuijin.tickets.models import Ticket, TicketEvent
 
 
 class TicketEventSerializer(serializers.ModelSerializer):
+    attachment_name = serializers.CharField(read_only=True)
+
     class Meta:
         model = TicketEvent
-        fields = ["action", "by_name", "note", "created"]
+        fields = ["action", "by_name", "note", "attachment_name", "created"]
 
 
 class TicketSerializer(serializers.ModelSerializer):
     zone = serializers.SlugRelatedField(slug_field="code", read_only=True)
     events = TicketEventSerializer(many=True, read_only=True)
+    actions = serializers.SerializerMethodField(help_text="The steps the caller may take now (POST …/step/).")
 
     class Meta:
         model = Ticket
         fields = ["id", "zone", "source", "project", "key_task", "enterprise", "title", "description", "assignee_unit",
                   "sponsor", "state", "deadline", "assigned_at", "acknowledged_at", "resolved_at", "closed_at",
-                  "escalated_at", "resolution", "reopen_count", "events"]
+                  "escalated_at", "resolution", "reopen_count", "events", "actions"]
         read_only_fields = ["state", "assigned_at", "acknowledged_at", "resolved_at", "closed_at", "escalated_at",
                             "resolution", "reopen_count", "sponsor"]
 
+    def get_actions(self, ticket) -> list[str]:
+        member = getattr(self.context.get("request"), "member", None)
+        return services.ticket_actions(member, ticket) if member is not None else []
+
 
 class StepSerializer(serializers.Serializer):
-    action = serializers.ChoiceField(choices=["acknowledge", "feedback", "resolve", "close", "reopen"])
+    action = serializers.ChoiceField(choices=services.STEP_ORDER)
     note = serializers.CharField(required=False, allow_blank=True, default="")
+    attachment = serializers.FileField(required=False, allow_null=True, default=None,
+                                       help_text="Office document, PDF, image or zip, at most 20 MB (multipart).")
 
 
 class TicketViewSet(ScopedModelViewSet):
@@ -41,33 +49,26 @@ class TicketViewSet(ScopedModelViewSet):
     serializer_class = TicketSerializer
     http_method_names = ["get", "post", "head", "options"]
 
+    def get_queryset(self):
+        if self.action == "step":  # the handling unit, and whoever raised the ticket (to close or send it back)
+            return selectors.followed_tickets(self.request.member).select_related("zone")
+        return super().get_queryset()
+
     def perform_create(self, serializer):
+        # Project, key task and unit are checked against the caller's zone and data scope by the service.
         d = dict(serializer.validated_data)
         unit = d.pop("assignee_unit")
         serializer.instance = services.ticket_raise(member=self.request.member, zone=self.request.member.zone,
                                                     assignee_unit=unit, **d)
 
     @extend_schema(request=StepSerializer, responses=TicketSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser, MultiPartParser, FormParser])
     def step(self, request, pk=None):
         ticket = self.get_object()
         data = StepSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        act, note = data.validated_data["action"], data.validated_data["note"]
-        m = request.member
-        if act == "acknowledge":
-            ticket = services.ticket_acknowledge(member=m, ticket=ticket)
-        elif act == "feedback":
-            ticket = services.ticket_feedback(member=m, ticket=ticket, note=note)
-        elif act == "resolve":
-            ticket = services.ticket_resolve(member=m, ticket=ticket, resolution=note)
-        elif act == "close":
-            ticket = services.ticket_close(member=m, ticket=ticket, note=note)
-        elif act == "reopen":
-            ticket = services.ticket_reopen(member=m, ticket=ticket, reason=note)
-        else:
-            raise ValidationError(_("Unknown action."))
-        return Response(TicketSerializer(ticket).data)
+        ticket = services.ticket_step(member=request.member, ticket=ticket, **data.validated_data)
+        return Response(TicketSerializer(ticket, context=self.get_serializer_context()).data)
 
 
 def register(router):

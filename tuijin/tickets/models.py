@@ -89,3 +89,8 @@ class TicketEvent(ZonedModel):
 
     def __str__(self) -> str:
         return f"{self.ticket} {self.get_action_display()}"
+
+    @property
+    def attachment_name(self) -> str:
+        """The attachment's file name as uploaded (without the storage folders)."""
+        return self.attachment.name.rsplit("/", 1)[-1] if self.attachment else ""

@@ -8,12 +8,23 @@ from tuijin.tickets.models import Ticket
 from tuijin.tickets.services import overdue_kinds
 
 
+def followed_tickets(member):
+    """The tickets a member may open: those in their data scope, and those their unit raised (whoever raises a
+    ticket follows it to the end, even when it sits with another unit)."""
+    qs = Ticket.objects.restrict(member)
+    if member is not None and member.unit_id is not None and member.is_active:
+        qs = qs | Ticket.objects.filter(zone_id=member.zone_id, raised_unit_id=member.unit_id)
+    return qs
+
+
 def ticket_list(*, member, zone, filters: dict | None = None):
     qs = Ticket.objects.restrict(member).filter(zone=zone).select_related("assignee_unit", "project", "key_task")
     f = filters or {}
     if f.get("state"):
         qs = qs.filter(state=f["state"])
     if f.get("unit"):
+        if not str(f["unit"]).isdigit():  # an id from the address that cannot be one
+            return qs.none()
         qs = qs.filter(assignee_unit_id=f["unit"])
     if f.get("source"):
         qs = qs.filter(source=f["source"])

@@ -8,14 +8,53 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tuijin.core.context import current_actor
-from tuijin.core.scope import ensure_can_change, require_writer
+from tuijin.core.scope import CHANGE, VIEW, can, require_writer
 from tuijin.tickets.models import Ticket, TicketEvent
 
 ACK_HOURS = 24  # acknowledge within a working day
 FEEDBACK_DAYS = 3  # first progress feedback within three days
 S, A = Ticket.State, TicketEvent.Action
+
+# Attachments of a step: office documents, PDF, images and zip archives up to 20 MB, checked by name and content.
+ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word/Excel/PowerPoint 97—2003, WPS
+_ZIP = b"PK\x03\x04"  # .docx/.xlsx/.pptx/.odt … are zip packages too
+ATTACHMENT_TYPES: dict[str, tuple[bytes, ...] | None] = {
+    "doc": (_OLE,), "xls": (_OLE,), "ppt": (_OLE,), "wps": (_OLE,), "et": (_OLE,), "dps": (_OLE,),
+    "docx": (_ZIP,), "xlsx": (_ZIP,), "pptx": (_ZIP,), "odt": (_ZIP,), "ods": (_ZIP,), "odp": (_ZIP,),
+    "ofd": (_ZIP,), "zip": (_ZIP, b"PK\x05\x06"), "pdf": (b"%PDF-",),
+    "jpg": (b"\xff\xd8\xff",), "jpeg": (b"\xff\xd8\xff",), "png": (b"\x89PNG\r\n\x1a\n",),
+    "gif": (b"GIF87a", b"GIF89a"), "bmp": (b"BM",), "webp": (b"RIFF",), "tif": (b"II*\x00", b"MM\x00*"),
+    "tiff": (b"II*\x00", b"MM\x00*"),
+    "txt": None, "csv": None,  # plain text: no binary content
+}
+
+
+def check_attachment(attachment) -> None:
+    """Refuse an attachment that is too big or not an office document, PDF, image or zip (by name and content)."""
+    if attachment is None:
+        return
+    name = attachment.name.replace("\\", "/").rsplit("/", 1)[-1]
+    if attachment.size > ATTACHMENT_MAX_BYTES:
+        raise ValidationError({"attachment": _("The attachment 「%(name)s」 is too big (%(size).1f MB): at most "
+                                               "20 MB.") % {"name": name, "size": attachment.size / 1024 / 1024}})
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    refused = ValidationError({"attachment": _("The attachment 「%(name)s」 is not allowed: upload office documents "
+                                               "(Word, Excel, PowerPoint, WPS), PDF, images or zip archives.") % {
+        "name": name}})
+    if ext not in ATTACHMENT_TYPES:
+        raise refused
+    attachment.seek(0)
+    head = attachment.read(4096)
+    attachment.seek(0)
+    signatures = ATTACHMENT_TYPES[ext]
+    if not head:
+        raise ValidationError({"attachment": _("The attachment 「%(name)s」 is empty.") % {"name": name}})
+    if (signatures is None and b"\x00" in head) or (signatures is not None and not head.startswith(signatures)):
+        raise refused  # the content is not what the name says (e.g. a program renamed to .pdf)
 
 
 def _event(ticket: Ticket, action: str, note: str = "", attachment=None) -> TicketEvent:
@@ -35,20 +74,73 @@ def _is_raiser(member, ticket: Ticket) -> bool:
         or (ticket.raised_unit_id is not None and ticket.raised_unit_id == member.unit_id)
 
 
-def _can_handle(member, ticket: Ticket) -> None:
-    ensure_can_change(member, ticket)
+# Each step: who takes it (the handling unit, or whoever raised the ticket) and in which state.
+HANDLER, RAISER = "handler", "raiser"
+STEPS: dict[str, tuple[str, frozenset, object]] = {
+    A.ACKNOWLEDGE: (HANDLER, frozenset({S.ASSIGNED}), gettext_lazy("Only an assigned ticket can be acknowledged.")),
+    A.FEEDBACK: (HANDLER, frozenset({S.ACKNOWLEDGED}), gettext_lazy("Acknowledge the ticket before handling it.")),
+    A.RESOLVE: (HANDLER, frozenset({S.ACKNOWLEDGED}), gettext_lazy("Only an acknowledged ticket can be resolved.")),
+    A.CLOSE: (RAISER, frozenset({S.RESOLVED}), gettext_lazy("Only a resolved ticket can be closed.")),
+    A.REOPEN: (RAISER, frozenset({S.RESOLVED}), gettext_lazy("Only a resolved ticket can be sent back.")),
+}
+STEP_ORDER = [A.ACKNOWLEDGE, A.FEEDBACK, A.RESOLVE, A.CLOSE, A.REOPEN]
+
+
+def _refusal(member, ticket: Ticket, action: str, roles: dict | None = None) -> Exception | None:
+    """Why ``member`` may not take ``action`` on ``ticket`` now (None: they may)."""
+    if action not in STEPS:
+        return ValidationError(_("Unknown action."))
+    if member is None or not member.can_change:
+        return PermissionDenied(_("Leaders read; changes are made by the office and unit staff."))
+    who, states, wrong_state = STEPS[action]
+    roles = roles if roles is not None else {}
+    if who not in roles:
+        roles[who] = can(member, ticket, CHANGE) if who == HANDLER else _is_raiser(member, ticket)
+    if not roles[who]:
+        if who == HANDLER:
+            return PermissionDenied(_("You may not change this record: it is outside your data scope."))
+        return PermissionDenied(_("Only whoever raised the ticket (or the office) can close it or send it back."))
+    if ticket.state not in states:
+        return ValidationError(str(wrong_state))
+    return None
+
+
+def ticket_actions(member, ticket: Ticket) -> list[str]:
+    """The steps ``member`` may take on ``ticket`` now, in order. The ticket page shows exactly these, and every
+    step service refuses any other (both ask this one function)."""
+    roles: dict = {}
+    return [a for a in STEP_ORDER if _refusal(member, ticket, a, roles) is None]
+
+
+def _require(member, ticket: Ticket, action: str) -> None:
+    problem = _refusal(member, ticket, action)
+    if problem is not None:
+        raise problem
+
+
+def _in_zone_and_scope(member, obj, zone, field: str, message: str) -> None:
+    """A record a ticket refers to: of the ticket's zone and visible to whoever raises it."""
+    if obj is None:
+        return
+    if obj.zone_id != zone.pk or not can(member, obj, VIEW):
+        raise ValidationError({field: message})
 
 
 @transaction.atomic
 def ticket_raise(*, member, zone, title: str, assignee_unit, deadline: dt.date | None = None, description: str = "",
                  source: str = Ticket.Source.MANUAL, project=None, key_task=None, enterprise: str = "",
                  sponsor: str = "") -> Ticket:
-    """Raise a problem and assign it (交办) to a unit with a deadline."""
+    """Raise a problem and assign it (交办) to a unit of the zone with a deadline. The project and key task it
+    concerns must be of the zone and within the data scope of whoever raises it."""
+    require_writer(member)
     if not title.strip():
         raise ValidationError({"title": _("Give the ticket a title.")})
     if assignee_unit is None or assignee_unit.zone_id != zone.pk:
         raise ValidationError({"assignee_unit": _("Assign the ticket to a unit of this zone.")})
-    require_writer(member)
+    if source not in Ticket.Source.values:
+        raise ValidationError({"source": _("Unknown source.")})
+    _in_zone_and_scope(member, project, zone, "project", _("No such project, or it is outside your data scope."))
+    _in_zone_and_scope(member, key_task, zone, "key_task", _("No such key task, or it is outside your data scope."))
     now = timezone.now()
     deadline = deadline or (timezone.localdate() + dt.timedelta(days=15))
     if deadline < timezone.localdate():
@@ -70,14 +162,14 @@ def _lock(ticket: Ticket) -> Ticket:
 
 
 @transaction.atomic
-def ticket_acknowledge(*, member, ticket: Ticket) -> Ticket:
+def ticket_acknowledge(*, member, ticket: Ticket, note: str = "", attachment=None) -> Ticket:
+    """The unit signs for the ticket (签收), with an optional note and attachment."""
     ticket = _lock(ticket)
-    _can_handle(member, ticket)
-    if ticket.state != S.ASSIGNED:
-        raise ValidationError(_("Only an assigned ticket can be acknowledged."))
+    _require(member, ticket, A.ACKNOWLEDGE)
+    check_attachment(attachment)
     ticket.state, ticket.acknowledged_at = S.ACKNOWLEDGED, timezone.now()
     ticket.save()
-    _event(ticket, A.ACKNOWLEDGE)
+    _event(ticket, A.ACKNOWLEDGE, note.strip(), attachment)
     return ticket
 
 
@@ -85,11 +177,10 @@ def ticket_acknowledge(*, member, ticket: Ticket) -> Ticket:
 def ticket_feedback(*, member, ticket: Ticket, note: str, attachment=None) -> Ticket:
     """A progress note (with an optional attachment) while handling."""
     ticket = _lock(ticket)
-    _can_handle(member, ticket)
-    if ticket.state != S.ACKNOWLEDGED:
-        raise ValidationError(_("Acknowledge the ticket before handling it."))
+    _require(member, ticket, A.FEEDBACK)
     if not note.strip():
         raise ValidationError({"note": _("Write what was done.")})
+    check_attachment(attachment)
     ticket.last_feedback_at = timezone.now()
     ticket.save()
     _event(ticket, A.FEEDBACK, note.strip(), attachment)
@@ -97,48 +188,59 @@ def ticket_feedback(*, member, ticket: Ticket, note: str, attachment=None) -> Ti
 
 
 @transaction.atomic
-def ticket_resolve(*, member, ticket: Ticket, resolution: str) -> Ticket:
+def ticket_resolve(*, member, ticket: Ticket, resolution: str, attachment=None) -> Ticket:
+    """The unit reports the result (办结), with an optional attachment (the reply, a licence …)."""
     ticket = _lock(ticket)
-    _can_handle(member, ticket)
-    if ticket.state != S.ACKNOWLEDGED:
-        raise ValidationError(_("Only an acknowledged ticket can be resolved."))
+    _require(member, ticket, A.RESOLVE)
     if not resolution.strip():
         raise ValidationError({"resolution": _("Write the result.")})
+    check_attachment(attachment)
     ticket.state, ticket.resolution, ticket.resolved_at = S.RESOLVED, resolution.strip(), timezone.now()
     ticket.save()
-    _event(ticket, A.RESOLVE, resolution.strip())
+    _event(ticket, A.RESOLVE, resolution.strip(), attachment)
     return ticket
 
 
 @transaction.atomic
-def ticket_close(*, member, ticket: Ticket, note: str = "") -> Ticket:
+def ticket_close(*, member, ticket: Ticket, note: str = "", attachment=None) -> Ticket:
     """Whoever raised it checks the result and closes it (销号)."""
     ticket = _lock(ticket)
-    if not _is_raiser(member, ticket):
-        raise PermissionDenied(_("Only whoever raised the ticket (or the office) can close it."))
-    if ticket.state != S.RESOLVED:
-        raise ValidationError(_("Only a resolved ticket can be closed."))
+    _require(member, ticket, A.CLOSE)
+    check_attachment(attachment)
     ticket.state, ticket.closed_at = S.CLOSED, timezone.now()
     ticket.save()
-    _event(ticket, A.CLOSE, note)
+    _event(ticket, A.CLOSE, note.strip(), attachment)
     return ticket
 
 
 @transaction.atomic
-def ticket_reopen(*, member, ticket: Ticket, reason: str) -> Ticket:
+def ticket_reopen(*, member, ticket: Ticket, reason: str, attachment=None) -> Ticket:
     """Send a resolved ticket back to the unit (not satisfied with the result)."""
     ticket = _lock(ticket)
-    if not _is_raiser(member, ticket):
-        raise PermissionDenied(_("Only whoever raised the ticket (or the office) can send it back."))
-    if ticket.state != S.RESOLVED:
-        raise ValidationError(_("Only a resolved ticket can be sent back."))
+    _require(member, ticket, A.REOPEN)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the ticket is sent back.")})
+    check_attachment(attachment)
     ticket.state, ticket.resolved_at = S.ACKNOWLEDGED, None
     ticket.reopen_count += 1
     ticket.save()
-    _event(ticket, A.REOPEN, reason.strip())
+    _event(ticket, A.REOPEN, reason.strip(), attachment)
     return ticket
+
+
+def ticket_step(*, member, ticket: Ticket, action: str, note: str = "", attachment=None) -> Ticket:
+    """One step by its name (the page and the API): acknowledge, feedback, resolve, close or reopen."""
+    if action == A.ACKNOWLEDGE:
+        return ticket_acknowledge(member=member, ticket=ticket, note=note, attachment=attachment)
+    if action == A.FEEDBACK:
+        return ticket_feedback(member=member, ticket=ticket, note=note, attachment=attachment)
+    if action == A.RESOLVE:
+        return ticket_resolve(member=member, ticket=ticket, resolution=note, attachment=attachment)
+    if action == A.CLOSE:
+        return ticket_close(member=member, ticket=ticket, note=note, attachment=attachment)
+    if action == A.REOPEN:
+        return ticket_reopen(member=member, ticket=ticket, reason=note, attachment=attachment)
+    raise ValidationError({"action": _("Unknown action.")})
 
 
 def overdue_kinds(ticket: Ticket, now: dt.datetime) -> list[str]:

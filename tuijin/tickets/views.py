@@ -2,79 +2,104 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
 
-from tuijin.core.forms import StyledFormMixin
-from tuijin.org.models import Unit
-from tuijin.projects.models import Project
-from tuijin.tickets import selectors, services
+from tuijin.campaigns.models import KeyTask
+from tuijin.projects.models import Project, ProjectProgress
+from tuijin.tickets import routing, selectors, services
+from tuijin.tickets.forms import TicketForm
 from tuijin.tickets.models import Ticket
 
 
-class TicketForm(StyledFormMixin, forms.Form):
-    title = forms.CharField(label=_l("title"), max_length=200)
-    description = forms.CharField(label=_l("description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    assignee_unit = forms.ModelChoiceField(label=_l("assigned to"), queryset=Unit.objects.none())
-    deadline = forms.DateField(label=_l("resolve by"), widget=forms.DateInput(attrs={"type": "date"}))
-    source = forms.ChoiceField(label=_l("source"), choices=Ticket.Source.choices)
-    enterprise = forms.CharField(label=_l("enterprise"), max_length=200, required=False)
-    project = forms.ModelChoiceField(label=_l("project"), queryset=Project.objects.none(), required=False)
-
-    def __init__(self, *args, member=None, zone=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        # A ticket may be assigned to any unit of the zone; the list shows the zone's units.
-        self.fields["assignee_unit"].queryset = Unit.objects.filter(zone=zone, is_active=True)
-        self.fields["project"].queryset = Project.objects.restrict(member).filter(zone=zone)
+def _form(request, *args, **kwargs) -> TicketForm:
+    return TicketForm(*args, member=request.member, zone=request.zone, search_url=reverse("projects:search"),
+                      **kwargs)
 
 
 def inbox(request):
     """The tickets of the member's units, with what is overdue."""
     filters = {k: request.GET.get(k, "") for k in ("state", "unit", "source", "open")}
     qs = selectors.ticket_list(member=request.member, zone=request.zone, filters=filters)
-    if request.GET.get("task"):
+    if request.GET.get("task", "").isdigit():
         qs = qs.filter(key_task_id=request.GET["task"])
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     selectors.with_overdue(page.object_list)
     stats = selectors.ticket_stats_by_unit(member=request.member, zone=request.zone)
-    form = TicketForm(member=request.member, zone=request.zone) if request.member.can_change else None
-    return render(request, "tickets/inbox.html", {"page": page, "stats": stats, "form": form, "filters": filters,
+    return render(request, "tickets/inbox.html", {"page": page, "stats": stats, "filters": filters,
                                                   "states": Ticket.State.choices,
                                                   "totals": selectors.ticket_totals(stats)})
 
 
+def _scoped(model, request, key: str):
+    """The record named by ``?key=<id>``, only when it is of this zone and within the member's data scope."""
+    value = request.GET.get(key, "")
+    if not value.isdigit():
+        return None
+    return model.objects.restrict(request.member).filter(pk=value, zone=request.zone).first()
+
+
+def _initial(request) -> dict:
+    """What the form starts with when opened from a project, a progress report's problems or a key task."""
+    from tuijin.projects.selectors import lag_map
+
+    today = timezone.localdate()
+    initial = {"deadline": today + dt.timedelta(days=15), "source": Ticket.Source.MANUAL}
+    project = _scoped(Project, request, "project")
+    progress = _scoped(ProjectProgress, request, "progress")
+    task = _scoped(KeyTask, request, "task")
+    if progress is not None and (project is None or progress.project_id == project.pk):
+        project = progress.project
+    if project is not None:
+        text = progress.problems.strip() if progress is not None else ""
+        if not text:
+            lag = lag_map([project], zone=request.zone).get(project.pk, {})
+            text = lag.get("reason", "") if lag.get("lagging") else ""
+        initial.update(project=project.pk, source=Ticket.Source.PROJECT, description=text,
+                       title=f"{project.name}:{text[:60]}" if progress is not None and text else
+                       _("Supervise: %(name)s") % {"name": project.name},
+                       assignee_unit=routing.default_assignee(request.zone, text, project=project).pk)
+    elif task is not None:
+        initial.update(key_task=task.pk, source=Ticket.Source.TASK, assignee_unit=task.lead_unit_id,
+                       title=_("Supervise: %(name)s") % {"name": task.title})
+    return initial
+
+
 def new(request):
-    if request.method != "POST":
-        return redirect("tickets:inbox")
-    form = TicketForm(request.POST, member=request.member, zone=request.zone)
-    if form.is_valid():
-        try:
-            ticket = services.ticket_raise(member=request.member, zone=request.zone, **form.cleaned_data)
-        except ValidationError as exc:
-            for m in exc.messages:
-                messages.error(request, m)
-        else:
-            messages.success(request, _("Ticket assigned."))
-            return redirect("tickets:detail", pk=ticket.pk)
+    """Raise a ticket (交办): the form, filled in from ``?project=``, ``?progress=`` or ``?task=``."""
+    if not request.member.can_change:
+        raise PermissionDenied(_("Leaders read; changes are made by the office and unit staff."))
+    if request.method == "POST":
+        form = _form(request, request.POST)
+        if form.is_valid():
+            try:
+                ticket = services.ticket_raise(member=request.member, zone=request.zone, **form.cleaned_data)
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, _("Ticket assigned."))
+                return redirect("tickets:detail", pk=ticket.pk)
     else:
-        for field, errs in form.errors.items():
-            for e in errs:
-                messages.error(request, f"{form.fields[field].label if field in form.fields else ''}: {e}")
-    return redirect("tickets:inbox")
+        form = _form(request, initial=_initial(request))
+    return render(request, "tickets/new.html", {"form": form})
+
+
+def suggest_unit(request):
+    """The unit a problem text names (住建部门 → 建设局), else the project's own unit: {"value", "text"} or {}."""
+    project = _scoped(Project, request, "project")
+    unit = routing.default_assignee(request.zone, request.GET.get("text", "")[:2000], project=project)
+    return JsonResponse({"value": unit.pk, "text": unit.name} if unit is not None else {})
 
 
 def _ticket_or_404(request, pk) -> Ticket:
-    # Whoever raised a ticket follows it too, even when it sits with another unit.
-    member = request.member
-    t = Ticket.objects.restrict(member).filter(pk=pk).first()
-    if t is None:
-        t = Ticket.objects.filter(pk=pk, zone=request.zone, raised_unit_id=member.unit_id).first()
+    t = selectors.followed_tickets(request.member).filter(pk=pk).first()
     if t is None:
         raise Http404(_("No such ticket, or it is outside your data scope."))
     return t
@@ -83,28 +108,18 @@ def _ticket_or_404(request, pk) -> Ticket:
 def detail(request, pk):
     ticket = _ticket_or_404(request, pk)
     if request.method == "POST":
-        action, m = request.POST.get("action"), request.member
         try:
-            if action == "acknowledge":
-                services.ticket_acknowledge(member=m, ticket=ticket)
-            elif action == "feedback":
-                services.ticket_feedback(member=m, ticket=ticket, note=request.POST.get("note", ""),
-                                         attachment=request.FILES.get("attachment"))
-            elif action == "resolve":
-                services.ticket_resolve(member=m, ticket=ticket, resolution=request.POST.get("note", ""))
-            elif action == "close":
-                services.ticket_close(member=m, ticket=ticket, note=request.POST.get("note", ""))
-            elif action == "reopen":
-                services.ticket_reopen(member=m, ticket=ticket, reason=request.POST.get("note", ""))
-            else:
-                raise ValidationError(_("Unknown action."))
+            services.ticket_step(member=request.member, ticket=ticket, action=request.POST.get("action", ""),
+                                 note=request.POST.get("note", ""), attachment=request.FILES.get("attachment"))
             messages.success(request, _("Saved."))
         except (ValidationError, PermissionDenied) as exc:
             for msg in getattr(exc, "messages", [str(exc)]):
                 messages.error(request, msg)
         return redirect("tickets:detail", pk=pk)
     ticket.overdue = services.overdue_kinds(ticket, dt.datetime.now(dt.UTC))
-    return render(request, "tickets/detail.html", {"ticket": ticket, "events": ticket.events.all()})
+    actions = services.ticket_actions(request.member, ticket)
+    return render(request, "tickets/detail.html", {"ticket": ticket, "events": ticket.events.all(),
+                                                   "actions": actions})
 
 
 def attachment(request, pk):

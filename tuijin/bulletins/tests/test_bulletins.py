@@ -61,8 +61,10 @@ def test_xlsx_has_the_same_tables(demo_db, tmp_path):
     call_command("bulletin", "--zone", "huaian", "--period", "2023-06", "--format", "xlsx", "--out", str(out))
     wb = load_workbook(out)
     assert wb.sheetnames == ["主要指标", "滞后项目", "督办事项", "考核排名"]
-    rows = {r[0]: r for r in wb["主要指标"].iter_rows(min_row=3, values_only=True)}
-    assert rows["一般公共预算收入"][2] == "18.56" and rows["一般公共预算收入"][3] == "36.7%"
+    rows = {r[0].value: r for r in wb["主要指标"].iter_rows(min_row=3)}
+    rev = rows["一般公共预算收入"]
+    assert rev[2].value == 18.56 and rev[2].number_format == "#,##0.00"  # numbers stay numbers
+    assert round(rev[3].value, 3) == 0.367 and rev[3].number_format == "0.0%"
 
 
 @pytest.mark.skipif(shutil.which("libreoffice") is None, reason="LibreOffice not installed")
@@ -72,6 +74,22 @@ def test_pdf_renders_chinese(demo_db, tmp_path):
     call_command("bulletin", "--zone", "huaian", "--period", "2023-06", "--format", "pdf", "--out", str(out))
     text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
     assert "18.56" in text and "一般公共预算收入" in text
+    fonts = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True).stdout
+    # the official faces or their serif/sans stand-ins, never a generic fallback
+    assert "NotoSerifCJK" in fonts or "FangSong" in fonts, fonts
+    assert "DejaVu" not in fonts, fonts
+
+
+def test_missing_official_fonts_get_free_stand_ins(tmp_path):
+    from tuijin.office import pdf
+
+    subs = pdf.missing_substitutes({"仿宋_GB2312", "Noto Serif CJK SC"})
+    assert "仿宋_GB2312" not in subs  # installed: used as it is
+    assert subs["方正小标宋简体"] == ("Noto Serif CJK SC", "bold") and subs["楷体_GB2312"][0] == "AR PL UKai CN"
+    conf = pdf.fontconfig_file(tmp_path, subs).read_text()
+    assert "<string>方正小标宋简体</string>" in conf and "/etc/fonts/fonts.conf" in conf
+    pdf.replacement_table(tmp_path / "profile", subs)
+    assert "SubstituteFont" in (tmp_path / "profile" / "user" / "registrymodifications.xcu").read_text()
 
 
 @pytest.mark.django_db
@@ -86,8 +104,15 @@ def test_cockpit_and_bulletin_agree(demo_db, client):
     for code, card in cards.items():
         assert card["actual_ytd"] == zone_rows[code]["actual_ytd"]
         assert card["completion"] == zone_rows[code]["completion"]
-    assert r.context["data"]["ticket_totals"] == data["ticket_totals"]
-    assert len(r.context["data"]["lagging"]) == len(data["lagging"])
+    # projects on the cockpit are counted to the zone's today, as on the lagging list (one definition of days late)
+    from tuijin.core.periods import as_of_date
+    from tuijin.projects.selectors import lagging_projects
+
+    zone = r.context["request"].zone
+    red = [x for x in lagging_projects(member=SYSTEM, zone=zone) if x["light"] == "red"]
+    assert [(x["code"], x["days_late"]) for x in r.context["data"]["lagging"]] == [(x["code"], x["days_late"]) for x in red]
+    assert r.context["data"]["ticket_totals"] == bulletin_data(member=SYSTEM, zone=zone, year=2023, month=6,
+                                                               with_streaks=False, as_of=as_of_date(zone))["ticket_totals"]
     assert client.get("/dashboard/?period=2023-06&screen=1").status_code == 200
 
 
@@ -101,7 +126,7 @@ def test_generate_in_background_path_and_issue(demo_db, client, settings, tmp_pa
     zone = Zone.objects.get(code="huaian")
     b = services.bulletin_create(member=office, zone=zone, year=2023, month=6, closing="下一步,全力冲刺三季度。")
     b = services.bulletin_generate(member=office, bulletin=b, background=False)
-    assert b.state == "ready" and b.progress == 100 and b.docx and b.data["has_approved"]
+    assert b.state == "ready" and b.progress == 100 and b.docx and b.data["has_figures"] and not b.is_draft
     first = b.docx.read()
     services.bulletin_issue(member=office, bulletin=b)
     with pytest.raises(Exception):
@@ -127,9 +152,9 @@ class TestBadInput:
         actual_save(member=world.staff1, unit=world.street1, indicator=cat["exports"], year=2023, month=6,
                     ytd=Decimal(2))  # a draft only
         data = bulletin_data(member=SYSTEM, zone=world.zone_a, year=2023, month=6)
-        assert not data["has_approved"] and data["unfiled"] == ["钵池街道"]
+        assert not data["has_figures"] and data["unfiled"] == ["钵池街道"]
         text = docx_text(documents.build_docx(data, closing="", issuer="", issued_on=dt.date(2023, 7, 5)))
-        assert "尚无审核通过的指标数据" in text and "钵池街道" in text and "0.00" not in text
+        assert "尚无已报送的指标数据" in text and "钵池街道" in text and "0.00" not in text
 
     def test_indicator_without_target_and_zone_without_projects(self, world):
         from tuijin.indicators.services import actual_save, catalogue_install
@@ -143,9 +168,13 @@ class TestBadInput:
         documents.build_docx(data, closing="", issuer="", issued_on=dt.date(2023, 7, 5))
 
     def test_future_period(self, world):
+        ahead = dt.date.today().replace(day=1) + dt.timedelta(days=32)
         with pytest.raises(PeriodError, match="尚未到来"):
-            bulletin_data(member=SYSTEM, zone=world.zone_a, year=2999, month=1)
+            bulletin_data(member=SYSTEM, zone=world.zone_a, year=ahead.year, month=ahead.month)
         with pytest.raises(CommandError, match="尚未到来"):
+            call_command("bulletin", "--zone", "za", "--period", f"{ahead:%Y-%m}", "--format", "docx", "--out",
+                         "/tmp/x.docx")
+        with pytest.raises(CommandError, match="年度应在2000—2100之间"):
             call_command("bulletin", "--zone", "za", "--period", "2999-01", "--format", "docx", "--out", "/tmp/x.docx")
 
     def test_names_with_characters_xml_rejects(self, world):

@@ -1,5 +1,4 @@
 from django import template
-from django.conf import settings
 
 from tuijin.core.changelog import history_for
 from tuijin.engine.numbers import format_fixed
@@ -39,6 +38,30 @@ def percent(value, places=1):
     return format_fixed(to_decimal(value) * 100, int(places)) + "%"
 
 
-@register.simple_tag
-def demo_mode():
-    return getattr(settings, "DEMO", False)
+def _period_choices(year: int, month: int, months: bool) -> dict:
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    last = max(today.year, year)
+    return {"year": year, "month": month, "years": list(range(last, min(year, today.year) - 6, -1)),
+            "months": list(range(1, 13)) if months else []}
+
+
+@register.inclusion_tag("core/period_picker.html", takes_context=True)
+def period_picker(context, year: int, month: int, months: bool = True):
+    """A 年/月 picker that reads the same in every browser (a native month input shows "July 2023" in some)."""
+    request = context.get("request")
+    keep = [(k, v) for k, v in (request.GET.items() if request else []) if k not in ("period", "year", "month", "page")]
+    return {**_period_choices(year, month, months), "keep": keep}
+
+
+@register.inclusion_tag("core/period_fields.html")
+def period_fields(year: int, month: int, months: bool = True):
+    """The 年/月 selects alone, for a form of the page's own."""
+    return _period_choices(year, month, months)
+
+
+@register.filter
+def get_item(mapping, key):
+    """mapping[key] in a template (None when absent)."""
+    return mapping.get(key) if hasattr(mapping, "get") else None

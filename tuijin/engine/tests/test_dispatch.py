@@ -11,10 +11,10 @@ from tuijin.engine.outlook import outlook
 
 def inp(actual, target, last, groups=None, hib=True, month=6):
     n = len(actual)
-    return d.DispatchInput(units=[f"u{i}" for i in range(n)], indicators=["x"] * n,
-                           groups=groups or ["A"] * n, actual=np.array(actual, float), target=np.array(target, float),
+    return d.DispatchInput(actual=np.array(actual, float), target=np.array(target, float),
                            last_year=np.array(last, float), higher_is_better=np.array([hib] * n),
-                           time_progress=np.full(n, month / 12))
+                           time_progress=np.full(n, month / 12),
+                           segment=d.segments_of(["x"] * n, groups or ["A"] * n))
 
 
 def test_huaian_figures():
@@ -46,7 +46,19 @@ def test_zero_or_negative_target_is_no_target():
 
 def test_ranks_within_group_ties_share():
     r = d.dispatch(inp([6, 6, 3, 9], [10, 10, 10, 10], [1, 1, 1, 1], groups=["A", "A", "A", "B"]))
-    assert r.rank == [1, 1, 3, 1]
+    assert list(r.rank) == [1, 1, 3, 1]
+
+
+def test_one_ranking_rule():
+    """By completion where the group has targets (a row without one takes no place), by yoy where none has."""
+    r = d.dispatch(inp([6, 3, 9, 2, 4], [10, 10, np.nan, np.nan, np.nan], [1, 1, 1, 1, 1],
+                       groups=["A", "A", "A", "B", "B"]))
+    assert [d.rank_or_none(x) for x in r.rank] == [1, 2, None, 2, 1]
+    seg = d.segments_of(["x"] * 3, ["A"] * 3)
+    seg[1] = -1  # not ranked (a zone row, or a figure not yet submitted)
+    i = d.DispatchInput(actual=np.array([5.0, 9.0, 4.0]), target=np.full(3, 10.0), last_year=np.full(3, np.nan),
+                        higher_is_better=np.ones(3, bool), time_progress=np.full(3, 0.5), segment=seg)
+    assert [d.rank_or_none(x) for x in d.dispatch(i).rank] == [1, None, 2]
 
 
 def test_lower_is_better_reverses_warning():

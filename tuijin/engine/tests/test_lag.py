@@ -3,6 +3,8 @@ from decimal import Decimal
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tuijin.engine import lag
 from tuijin.engine.performance import ProjectFacts, performance
@@ -18,12 +20,48 @@ def o(d):
 def test_lights_and_days_late():
     planned = np.array([[o(D(2023, 6, 1)), o(D(2023, 9, 1))],   # overdue 30 days → red
                         [o(D(2023, 7, 10)), np.nan],             # due in 9 days → yellow
-                        [o(D(2023, 5, 1)), np.nan],              # done late → yellow
+                        [o(D(2023, 5, 1)), np.nan],              # done late: caught up → green, 0 days late
                         [o(D(2023, 5, 1)), o(D(2024, 1, 1))]])   # done on time → green
     actual = np.array([[np.nan, np.nan], [np.nan, np.nan], [o(D(2023, 5, 20)), np.nan], [o(D(2023, 5, 1)), np.nan]])
     r = lag.detect(planned, actual, TODAY)
-    assert list(r.light) == [lag.RED, lag.YELLOW, lag.YELLOW, lag.GREEN]
-    assert r.days_late[0] == 30 and r.worst[0] == 0 and r.worst[3] == -1
+    assert list(r.light) == [lag.RED, lag.YELLOW, lag.GREEN, lag.GREEN]
+    assert list(r.days_late) == [30, 0, 0, 0]
+    assert r.worst[0] == 0 and r.worst[2] == -1 and r.worst[3] == -1
+
+
+def test_days_late_is_the_most_overdue_open_checkpoint():
+    planned = [D(2023, 3, 1), D(2023, 5, 1), D(2023, 6, 20), D(2023, 8, 1)]
+    actual = [D(2023, 3, 20), None, None, None]  # the first done late (history); two overdue; one not due yet
+    assert lag.days_late(planned, actual, TODAY) == (TODAY - D(2023, 5, 1)).days == 61
+    assert lag.days_late(planned, [D(2023, 3, 20), D(2023, 6, 1), D(2023, 6, 30), None], TODAY) == 0  # caught up
+    assert lag.days_late(planned, actual, D(2023, 3, 10)) == 9  # looking back: the first was not done yet
+    assert lag.days_late([None], [None], TODAY) == 0
+
+
+day = st.integers(min_value=738000, max_value=738800)  # 2021—2023 as day numbers
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.tuples(st.one_of(st.none(), day), st.one_of(st.none(), day)), min_size=3, max_size=3),
+                min_size=1, max_size=6), day)
+def test_detect_agrees_with_the_definition(rows, today):
+    """The vectorised days late equals the definition applied checkpoint by checkpoint."""
+    as_of = D.fromordinal(today)
+    planned = np.array([[np.nan if p is None else float(p) for p, _a in r] for r in rows])
+    actual = np.array([[np.nan if a is None else float(a) for _p, a in r] for r in rows])
+    result = lag.detect(planned, actual, as_of)
+    for i, r in enumerate(rows):
+        expected = lag.days_late([None if p is None else D.fromordinal(p) for p, _a in r],
+                                 [None if a is None else D.fromordinal(a) for _p, a in r], as_of)
+        assert result.days_late[i] == expected
+        assert (result.light[i] == lag.RED) == (expected > 0)
+
+
+def test_reason_leads_with_the_most_overdue_and_leaves_caught_up_out():
+    text = lag.reason(["开工", "竣工", "节点A"], [D(2023, 6, 1), D(2023, 3, 1), D(2023, 2, 1)],
+                      [None, None, D(2023, 2, 20)], TODAY)
+    assert text == "计划竣工日期2023-03-01已过,逾期122天未竣工;计划开工日期2023-06-01已过,逾期30天未开工"
+    assert "已追上" not in lag.reason(["开工"], [D(2023, 5, 1)], [D(2023, 5, 20)], TODAY)
 
 
 def test_stale_progress_is_red_and_threshold_configurable():
@@ -47,11 +85,12 @@ def test_reason_in_words():
     assert lag.reason(["开工"], [D(2023, 9, 1)], [None], TODAY) == "按计划推进"
 
 
-def facts(**kw):
+def facts(signed=D(2023, 2, 1), planned_start=D(2023, 4, 1), started=D(2023, 4, 10), planned_completion=None,
+          completed=None, **kw):
     base = dict(planned_investment=Decimal(20000), year_planned_investment=Decimal(5000), invested_this_year=Decimal(2500),
-                is_foreign=False, signed=D(2023, 2, 1), planned_start=D(2023, 4, 1), started=D(2023, 4, 10),
-                planned_completion=None, completed=None, planned_production=None, in_production=None,
-                above_scale=False, tax=Decimal(0))
+                is_foreign=False, above_scale=False, tax=Decimal(0),
+                planned={"started": planned_start, "completed": planned_completion},
+                actual={"signed": signed, "started": started, "completed": completed})
     base.update(kw)
     return ProjectFacts(**base)
 

@@ -14,7 +14,7 @@ def test_the_seed_sentence():
 def test_decline_and_behind():
     text = s.indicator_sentence(month=3, name="出口", value=12.3, unit="亿元", yoy=-0.0512, completion=0.2,
                                 pace_gap_pp=-5.0)
-    assert text == "1—3月,全区完成出口12.3亿元,同比下降5.1%,完成年度目标的20%,低于序时进度5个百分点。"
+    assert text == "1—3月,全区完成出口12.3亿元,同比下降5.1%,完成年度目标的20.0%,低于序时进度5.0个百分点。"
 
 
 def test_missing_clauses_are_dropped():
@@ -39,8 +39,9 @@ def test_half_up_not_bankers():
 
 def test_growth_flat_and_streaks():
     assert s.growth_clause(0.0004) == "与上年同期持平"
-    assert s.pace_clause(1.0, s.streak([False, True, True, True])) == "连续3个月超序时进度1个百分点"
-    assert s.pace_clause(1.0, s.streak([False, True])) == "首次超序时进度1个百分点"
+    assert s.pace_clause(1.0, s.streak([False, True, True, True])) == "连续3个月超序时进度1.0个百分点"
+    assert s.pace_clause(1.0, s.streak([False, True])) == "首次超序时进度1.0个百分点"
+    assert s.growth_clause(-0.44) == "同比下降44.0%"  # one rule for decimals: beside "同比下降42.2%", never "44%"
     assert s.pace_clause(-0.04) == "与序时进度持平"
 
 
@@ -50,10 +51,10 @@ def test_project_and_ticket_sentences():
             "completion_base": 0, "production_base": 0, "year_planned_investment": 0}
     text = s.projects_sentence(perf, month=6)
     assert text.startswith("1—6月,新签约亿元以上项目49个、计划总投资280.63亿元;新签约外资项目10个、计划总投资57.7亿元。")
-    assert "计划开工项目20个、已开工7个,开工率35%" in text
+    assert "计划开工项目20个、已开工7个,开工率35.0%" in text
     assert s.projects_sentence({"projects": 0}, month=6) == "本期暂无项目数据。"
     assert s.tickets_sentence({"received": 18, "resolved": 9, "resolution_rate": 0.5, "overdue": 3}, month=6) == \
-        "截至6月底,共受理督办事项18件,已办结9件,办结率50%,逾期未办结3件。"
+        "截至6月底,共受理督办事项18件,已办结9件,办结率50.0%,逾期未办结3件。"
 
 
 def test_signed_project_counts_read_naturally():

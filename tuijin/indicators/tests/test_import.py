@@ -55,22 +55,27 @@ class TestTargetsImport:
         code, out, err = run("import", "targets", f, "--zone", "za")
         lines = err.strip().splitlines()
         assert code == 1
-        assert "第3行 责任单位: 未知的责任单位「不存在街道」" in lines
+        assert "第3行 责任单位: 未知的责任单位「不存在街道」,或不在您的数据权限范围内" in lines
         assert "第4行 指标: 未知的指标「不存在指标」" in lines
         assert "第6行 目标值: 不是有效的数字「很多」" in lines
         assert any(l.startswith("第2行 目标值: 目标值必须大于0") for l in lines)
-        assert any(l.startswith("第5行 指标: 「税占比」是计算指标") for l in lines)
+        assert any(l.startswith("第5行 指标: 「税占比」由其他指标计算得出") for l in lines)
         assert Target.objects.count() == 0
 
 
 @pytest.mark.django_db
 class TestActualsImport:
-    def test_cli_import_counts_as_approved_and_is_logged(self, world, cat, tmp_path):
+    def test_cli_import_stores_drafts_unless_told_and_is_logged(self, world, cat, tmp_path):
         f = write(tmp_path, [ACT, [2023, 6, "钵池街道", "一般公共预算收入", 5.6, 4.0], [2023, 6, "枚乘街道", "出口", "１２.5", None]])
         code, out, err = run("import", "actuals", f, "--zone", "za")
         assert code == 0, err
+        assert set(Actual.objects.values_list("state", flat=True)) == {"draft"}
+        code, out, err = run("import", "actuals", f, "--zone", "za", "--set", "state=approved")
+        assert code == 0, err
         a = Actual.objects.get(unit=world.street1)
         assert a.state == "approved" and a.ytd == Decimal("56000") and a.last_year_ytd == Decimal("40000")
+        with pytest.raises(CommandError, match="选项「导入后」不能取「done」"):
+            call_command("import", "actuals", f, "--zone", "za", "--set", "state=done")
         assert ChangeLog.objects.filter(object_repr__contains="钵池街道", source="cli").exists()
         assert FilingPeriod.objects.filter(year=2023, month=6).exists()
 
@@ -100,7 +105,8 @@ class TestActualsImport:
         assert any(l.startswith("第2行 月份: 2023年5月已锁定") for l in lines)
         assert any(l.startswith("第3行 月份: 不能大于 12") for l in lines)
         assert any(l.startswith("第4行 指标: 「税占比」是计算指标") for l in lines)
-        assert "第5行 责任单位: 未知的责任单位「无名街道」" in lines
+        assert any(l.startswith("第2行 月份: 2023年5月已锁定") for l in lines)
+        assert "第5行 责任单位: 未知的责任单位「无名街道」,或不在您的数据权限范围内" in lines
         assert "第6行 本年累计: 不是有效的数字「一亿」" in lines
         assert "第8行 指标: 与第7行重复(同一年月、单位、指标)" in lines
         assert Actual.objects.count() == 0
@@ -143,7 +149,7 @@ class TestImportPage:
         with open(f, "rb") as fh:
             r = c.post("/exchange/actuals/import/", {"file": fh})
         html = r.content.decode()
-        assert "第2行 责任单位: 「枚乘街道」不在您的数据权限范围内" in html
+        assert "第2行 责任单位: 未知的责任单位「枚乘街道」,或不在您的数据权限范围内" in html
         assert "第3行 本年累计: 不是有效的数字「abc」" in html
         r2 = c.get(f"/exchange/errors/{r.context['error_token']}/")
         assert r2.status_code == 200 and r2["Content-Type"].startswith("application/vnd.openxmlformats")
@@ -166,6 +172,6 @@ class TestImportPage:
 def test_export_reimports_unchanged(world, filed, tmp_path):
     out = tmp_path / "a.xlsx"
     assert run("export", "actuals", "--zone", "za", "--out", str(out))[0] == 0
-    code, text, err = run("import", "actuals", str(out), "--zone", "za")
+    code, text, err = run("import", "actuals", str(out), "--zone", "za", "--set", "state=approved")
     assert code == 0, err
     assert "新增 0 条,更新 0 条" in text

@@ -5,9 +5,11 @@ from django.core.management.base import BaseCommand, CommandError
 
 from tuijin.bulletins import services
 from tuijin.bulletins.models import Bulletin
-from tuijin.bulletins.selectors import PeriodError
+from django.core.exceptions import ValidationError
+
+from tuijin.bulletins.selectors import check_bulletin_period, ensure_locked_or_draft
 from tuijin.core.context import Actor, acting_as
-from tuijin.indicators.management.commands.dispatch import parse_period
+from tuijin.core.periods import is_locked, parse_period
 from tuijin.core.models import Zone
 
 
@@ -20,18 +22,24 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["docx", "xlsx", "pdf"], default="docx")
         parser.add_argument("--out", required=True)
         parser.add_argument("--closing", default="", help="the 下一步工作 paragraph")
+        parser.add_argument("--draft", action="store_true",
+                            help="write a draft for comment (征求意见稿) of a month that is not locked yet")
 
-    def handle(self, *args, zone, period, format, out, closing, **options):
+    def handle(self, *args, zone, period, format, out, closing, draft, **options):
         zone_obj = Zone.objects.filter(code=zone).first()
         if zone_obj is None:
             raise CommandError(f"未知的开发区代码「{zone}」")
-        year, month = parse_period(period)
-        bulletin = Bulletin(zone=zone_obj, year=year, month=month, closing=closing or services.DEFAULT_CLOSING)
+        try:
+            year, month = parse_period(period)
+            check_bulletin_period(zone_obj, year, month)
+            ensure_locked_or_draft(zone_obj, year, month, draft=draft)
+        except ValidationError as exc:
+            raise CommandError("".join(exc.messages)) from exc
+        bulletin = Bulletin(zone=zone_obj, year=year, month=month, closing=closing or services.DEFAULT_CLOSING,
+                            is_draft=draft and not is_locked(zone_obj, year, month))
         try:
             with acting_as(Actor(username="命令行", source="cli")):
                 files = services.render(bulletin, formats=(format,))
-        except PeriodError as exc:
-            raise CommandError(str(exc)) from exc
         except RuntimeError as exc:
             raise CommandError(str(exc)) from exc
         Path(out).write_bytes(files[format])

@@ -19,9 +19,11 @@ class Command(BaseCommand):
         parser.add_argument("--zone", required=True, help="zone code, e.g. huaian")
         parser.add_argument("--dry-run", action="store_true", help="check and show what would change; write nothing")
         parser.add_argument("--confirm", action="store_true",
-                            help="accept values that need confirmation (a falling year-to-date value, a 10,000× jump)")
+                            help="accept values that need confirmation (a falling year-to-date value, a 1,000× jump)")
+        parser.add_argument("--set", action="append", default=[], metavar="OPTION=VALUE", dest="settings",
+                            help="an import option, e.g. state=approved for actuals (draft, submitted, approved)")
 
-    def handle(self, *args, name, file, zone, dry_run, confirm, **options):
+    def handle(self, *args, name, file, zone, dry_run, confirm, settings, **options):
         try:
             importer = get_importer(name)
         except KeyError as exc:
@@ -29,6 +31,11 @@ class Command(BaseCommand):
         zone_obj = Zone.objects.filter(code=zone).first()
         if zone_obj is None:
             raise CommandError(f"未知的开发区代码「{zone}」")
+        settings = settings or []
+        bad = [x for x in settings if "=" not in x]
+        if bad:
+            raise CommandError(f"导入选项应写成 OPTION=VALUE,而不是「{bad[0]}」")
+        chosen = dict(x.split("=", 1) for x in settings)
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"找不到文件「{file}」")
@@ -38,7 +45,7 @@ class Command(BaseCommand):
             raise CommandError(exc.message) from exc
         with acting_as(Actor(username="命令行", source="cli")):
             outcome = run_import(importer, path.read_bytes(), path.name, zone=zone_obj, member=SYSTEM,
-                                 dry_run=dry_run, confirmed=confirm)
+                                 dry_run=dry_run, confirmed=confirm, options=chosen)
         if not outcome.ok:
             for error in outcome.errors:
                 self.stderr.write(str(error))

@@ -1,0 +1,327 @@
+"""The dispatch table (调度表) of a zone and month: one row per (unit, indicator) and the zone's own row.
+
+What a total counts (docs/dispatch.md): a zone row sums only figures that are at least submitted (报送 or
+审核通过); drafts and returned figures belong to their unit until it submits them. A zone row says how many of
+the units expected to report that indicator it counts (``units_reported`` of ``units_expected``); when it does
+not count all of them it is ``complete = False``: its completion is not computed (a partial sum against the
+full-year target is not a slump), and its year-on-year growth compares like for like — this year's and last
+year's figures summed over the same counted units.
+
+The bulletin, the cockpit, the API, ``tuijin dispatch`` and the assessment runs read these rows.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+
+import numpy as np
+
+from tuijin.core.cache import cached, data_version
+from tuijin.core.models import FilingPeriod
+from tuijin.core.scope import SYSTEM
+from tuijin.engine import dispatch as eng
+from tuijin.indicators.models import Actual, DispatchRule, FilingException, Indicator, MonthlyPlan, Target
+from tuijin.org.models import Unit
+
+NAN = float("nan")
+COUNTED = (Actual.State.SUBMITTED, Actual.State.APPROVED)
+FILING_KINDS = (Unit.Kind.DEPARTMENT, Unit.Kind.STREET, Unit.Kind.TOWN, Unit.Kind.PARK)
+
+
+@dataclass
+class DispatchRow:
+    """Values in the indicator's display unit as exact Decimals; ratios as fractions (0.367); gaps in points."""
+
+    zone: str
+    unit: str
+    unit_id: int | None
+    group: str
+    is_zone: bool
+    indicator: str
+    indicator_code: str
+    indicator_id: int
+    display_unit: str
+    decimals: int
+    computed: bool
+    main: bool
+    actual_ytd: Decimal | None
+    target: Decimal | None
+    last_year_ytd: Decimal | None
+    completion: float | None
+    time_progress: float
+    pace_gap_pp: float | None
+    yoy_growth: float | None
+    rank: int | None
+    warning: str
+    warning_reason: str
+    state: str = ""  # unit rows: the figure's filing state ("" = not filed)
+    counted_in_total: bool = False  # unit rows: whether the zone row counts this figure
+    not_reported: str = ""  # unit rows: the reason the office gave when it locked the month without this unit
+    units_reported: int | None = None  # zone rows
+    units_expected: int | None = None  # zone rows
+    complete: bool | None = None  # zone rows: every expected unit counted
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class _Cell:
+    ytd: Decimal | None = None
+    last: Decimal | None = None
+    state: str = ""
+
+    @property
+    def counted(self) -> bool:
+        return self.state in COUNTED
+
+
+def expected_figures(zone, year: int, month: int) -> dict[int, set[int]]:
+    """unit id → the filed indicators the unit is expected to report for the month.
+
+    A unit is expected to report an indicator when it has a target for it this year, reported it in an earlier
+    month of this year, or reported it for the same month last year. Computed indicators are never filed.
+    """
+    active = set(Unit.objects.filter(zone=zone, is_active=True, kind__in=FILING_KINDS).values_list("pk", flat=True))
+    filed = Indicator.objects.filter(zone=zone).exclude(rollup=Indicator.Rollup.RATIO).values_list("pk", flat=True)
+    filed = set(filed)
+    out: dict[int, set[int]] = defaultdict(set)
+    pairs = list(Target.objects.filter(zone=zone, year=year, unit__isnull=False).values_list("unit_id", "indicator_id"))
+    pairs += Actual.objects.filter(zone=zone, year=year, month__lt=month, state__in=COUNTED) \
+        .values_list("unit_id", "indicator_id").distinct()
+    pairs += Actual.objects.filter(zone=zone, year=year - 1, month=month).values_list("unit_id", "indicator_id")
+    for uid, iid in pairs:
+        if uid in active and iid in filed:
+            out[uid].add(iid)
+    return dict(out)
+
+
+def _load(zone, year: int, month: int) -> tuple[dict, dict, dict]:
+    cells: dict[tuple[int, int], _Cell] = {}
+    for uid, iid, ytd, last, state in Actual.objects.filter(zone=zone, year=year, month=month).values_list(
+            "unit_id", "indicator_id", "ytd", "last_year_ytd", "state"):
+        cells[(uid, iid)] = _Cell(ytd, last, state)
+    # Last year's filings fill in a missing "same period last year".
+    for uid, iid, ytd in Actual.objects.filter(zone=zone, year=year - 1, month=month).values_list(
+            "unit_id", "indicator_id", "ytd"):
+        cell = cells.setdefault((uid, iid), _Cell())
+        if cell.last is None:
+            cell.last = ytd
+    targets = {(uid, iid): v for uid, iid, v in Target.objects.filter(zone=zone, year=year).values_list(
+        "unit_id", "indicator_id", "value")}
+    plans = dict(MonthlyPlan.objects.filter(zone=zone, year=year).values_list("indicator_id", "shares"))
+    return cells, targets, plans
+
+
+def _ratio(num: Decimal | None, den: Decimal | None) -> Decimal | None:
+    if num is None or den in (None, 0):
+        return None
+    return num / den * 100
+
+
+def _sum(values) -> Decimal | None:
+    values = [v for v in values if v is not None]
+    return sum(values, Decimal(0)) if values else None
+
+
+@dataclass
+class _Total:
+    ytd: Decimal | None
+    last: Decimal | None
+    counted: set
+    expected: set
+
+
+def _totals(indicators, units, cells, expected) -> dict[int, _Total]:
+    """Zone totals (stored units) over the counted figures; last year like for like over the same units."""
+    unit_ids = [u.pk for u in units]
+    out = {}
+    for ind in indicators:
+        if ind.rollup != Indicator.Rollup.SUM:
+            continue
+        counted = {u for u in unit_ids if (c := cells.get((u, ind.pk))) is not None and c.counted}
+        want = {u for u in unit_ids if ind.pk in expected.get(u, ())}
+        out[ind.pk] = _Total(ytd=_sum(cells[(u, ind.pk)].ytd for u in counted),
+                             last=_sum(cells[(u, ind.pk)].last for u in counted), counted=counted,
+                             expected=want | counted)
+    return out
+
+
+def _zone_rows_meta(indicators, totals, targets, cells):
+    """(indicator, ytd, target, last, reported, expected) per indicator for the zone row, display units."""
+    out = []
+    for ind in indicators:
+        if ind.is_computed:
+            num, den = totals.get(ind.numerator_id), totals.get(ind.denominator_id)
+            if num is None or den is None:
+                continue
+            both = num.counted & den.counted  # a ratio compares like with like: both parts over the same units
+
+            def part(iid, attr):
+                return _sum(getattr(cells[(u, iid)], attr) for u in both)
+
+            ytd = _ratio(part(ind.numerator_id, "ytd"), part(ind.denominator_id, "ytd"))
+            last = _ratio(part(ind.numerator_id, "last"), part(ind.denominator_id, "last"))
+            out.append((ind, ytd, None, last, len(both), len(num.expected | den.expected)))
+            continue
+        total = totals.get(ind.pk)
+        if total is None:
+            continue
+        tgt = targets.get((None, ind.pk))
+        if total.ytd is None and tgt is None and not total.expected:
+            continue
+        out.append((ind, ind.to_display(total.ytd), ind.to_display(tgt), ind.to_display(total.last),
+                    len(total.counted), len(total.expected)))
+    return out
+
+
+def compute_rows(zone, year: int, month: int) -> list[DispatchRow]:
+    """Every row of the zone (all units), as the system sees it; ``dispatch_table`` cuts it to a member's scope."""
+    indicators = list(Indicator.objects.filter(zone=zone).select_related("numerator", "denominator"))
+    units = list(Unit.objects.filter(zone=zone, is_active=True).order_by("sort_order", "id"))
+    cells, targets, plans = _load(zone, year, month)
+    expected = expected_figures(zone, year, month)
+    period = FilingPeriod.objects.filter(zone=zone, year=year, month=month).first()
+    exceptions = dict(FilingException.objects.filter(period=period).values_list("unit_id", "reason")) \
+        if period else {}
+    rule = DispatchRule.objects.filter(zone=zone).first()
+    warn = eng.WarningRule(float(rule.red_gap_pp), float(rule.yellow_gap_pp), float(rule.red_yoy_drop) / 100) \
+        if rule else eng.WarningRule()
+    totals = _totals(indicators, units, cells, expected)
+
+    # meta: (unit or None, indicator, ytd, target, last, state, counted, reported, expected_n)
+    meta = []
+    for ind in indicators:
+        for u in units:
+            if ind.is_computed:
+                num, den = cells.get((u.pk, ind.numerator_id)), cells.get((u.pk, ind.denominator_id))
+                if num is None or den is None or num.ytd is None or den.ytd is None:
+                    continue
+                state = num.state if num.state == den.state else min(num.state, den.state, key=_state_order)
+                meta.append((u, ind, _ratio(num.ytd, den.ytd), None, _ratio(num.last, den.last), state,
+                             num.counted and den.counted, None, None))
+                continue
+            cell = cells.get((u.pk, ind.pk))
+            tgt = targets.get((u.pk, ind.pk))
+            if (cell is None or cell.ytd is None) and tgt is None and ind.pk not in expected.get(u.pk, ()):
+                continue
+            cell = cell or _Cell()
+            meta.append((u, ind, ind.to_display(cell.ytd), ind.to_display(tgt), ind.to_display(cell.last),
+                         cell.state, cell.counted, None, None))
+    for ind, ytd, tgt, last, reported, expected_n in _zone_rows_meta(indicators, totals, targets, cells):
+        meta.append((None, ind, ytd, tgt, last, "", True, reported, expected_n))
+
+    n = len(meta)
+    complete = np.array([m[7] is None or m[7] >= m[8] for m in meta], dtype=bool)
+    target = np.array([_f(m[3]) for m in meta])
+    target[~complete] = NAN  # a partial total is not measured against the full-year target
+    inp = eng.DispatchInput(
+        actual=np.array([_f(m[2]) for m in meta]),
+        target=target,
+        last_year=np.array([_f(m[4]) for m in meta]),
+        higher_is_better=np.array([m[1].higher_is_better for m in meta], dtype=bool),
+        time_progress=np.array([eng.time_progress(month, plans.get(m[1].pk)) for m in meta]) if n else np.zeros(0),
+        segment=_segments(meta),
+    )
+    res = eng.dispatch(inp, warn)
+    rows = []
+    for i, (u, ind, ytd, tgt, last, state, counted, reported, expected_n) in enumerate(meta):
+        comp, gap, yoy = (eng.to_plain(x[i]) for x in (res.completion, res.pace_gap_pp, res.yoy_growth))
+        level = str(res.warning[i])
+        is_zone = u is None
+        reason = _reason(level, gap, yoy, ind, ytd, state, is_zone, reported, expected_n)
+        rows.append(DispatchRow(
+            zone=zone.code, unit=u.name if u else zone.name, unit_id=u.pk if u else None,
+            group=u.group if u else "", is_zone=is_zone, indicator=ind.name, indicator_code=ind.code,
+            indicator_id=ind.pk, display_unit=ind.unit, decimals=ind.decimals, computed=ind.is_computed,
+            main=ind.is_main, actual_ytd=ytd, target=tgt, last_year_ytd=last, completion=comp,
+            time_progress=float(inp.time_progress[i]), pace_gap_pp=gap, yoy_growth=yoy,
+            rank=eng.rank_or_none(res.rank[i]), warning=level, warning_reason=reason, state=state,
+            counted_in_total=bool(counted) and not is_zone,
+            not_reported=exceptions.get(u.pk, "") if u is not None and not counted else "",
+            units_reported=reported, units_expected=expected_n,
+            complete=None if not is_zone else bool(reported >= expected_n)))
+    return rows
+
+
+def _f(d) -> float:
+    return NAN if d is None else float(d)
+
+
+_STATES = {"": 0, Actual.State.DRAFT: 1, Actual.State.RETURNED: 1, Actual.State.SUBMITTED: 2,
+           Actual.State.APPROVED: 3}
+
+
+def _state_order(state: str) -> int:
+    return _STATES.get(state, 0)
+
+
+def _segments(meta) -> np.ndarray:
+    """Rows ranked together: counted unit figures of one indicator within one assessment group."""
+    keys, rankable = [], []
+    for u, ind, *_rest in meta:
+        counted = _rest[4]
+        ok = u is not None and bool(u.group) and counted
+        rankable.append(ok)
+        keys.append(f"{ind.pk}\x1f{u.group if u else ''}")
+    if not meta:
+        return np.zeros(0, dtype=np.int64)
+    seg = np.unique(np.array(keys), return_inverse=True)[1].astype(np.int64)
+    seg[~np.array(rankable, dtype=bool)] = -1
+    return seg
+
+
+def _reason(level, gap, yoy, ind, ytd, state, is_zone, reported, expected_n) -> str:
+    if ind.is_computed:
+        return ""
+    if not is_zone and ytd is None:
+        return "未填报"
+    text = eng.warning_reason(level, gap, yoy, ind.higher_is_better)
+    if is_zone and reported is not None and reported < expected_n:
+        lead = f"已报{reported}/{expected_n}个单位,合计不完整,完成进度待报齐后计算"
+        return lead + (f";可比口径{text}" if yoy is not None else "")
+    if not is_zone and state not in COUNTED:
+        return ("草稿,尚未报送:" if state == Actual.State.DRAFT else "已退回,待重报:") + text
+    return text
+
+
+def version(zone, year: int, month: int) -> str:
+    """Changes whenever anything the dispatch of this zone and month reads changes."""
+    return data_version(
+        Actual.objects.filter(zone=zone, year__in=(year, year - 1)),
+        Target.objects.filter(zone=zone, year=year),
+        Indicator.objects.filter(zone=zone),
+        Unit.objects.filter(zone=zone),
+        DispatchRule.objects.filter(zone=zone),
+        MonthlyPlan.objects.filter(zone=zone, year=year),
+        FilingPeriod.objects.filter(zone=zone, year=year, month=month),
+        FilingException.objects.filter(zone=zone, period__year=year, period__month=month),
+    )
+
+
+def dispatch_table(*, member, zone, year: int, month: int, include_zone_row: bool | None = None) -> list[DispatchRow]:
+    """The dispatch table as ``member`` may see it.
+
+    The whole zone is computed once per version of its data and kept in the shared cache; each member then gets
+    the rows of their scope, ranked among all units of their group (not only the ones they see). Members who
+    see the whole zone also get the zone's rows.
+    """
+    if include_zone_row is None:
+        include_zone_row = member.scope in (member.Scope.ZONE, member.Scope.ALL)
+    rows = cached("dispatch", zone.pk, year, month, version=version(zone, year, month),
+                  compute=lambda: compute_rows(zone, year, month))
+    if not Indicator.objects.restrict(member).filter(zone=zone).exists():
+        return []
+    visible = None if member.scope in (member.Scope.ALL, member.Scope.ZONE) else \
+        set(Unit.objects.restrict(member).filter(zone=zone).values_list("pk", flat=True))
+    return [r for r in rows if (r.is_zone and include_zone_row) or
+            (not r.is_zone and (visible is None or r.unit_id in visible))]
+
+
+def zone_row(rows: list[DispatchRow], code: str) -> DispatchRow | None:
+    return next((r for r in rows if r.is_zone and r.indicator_code == code), None)
+
+
+def unit_rows(rows: list[DispatchRow], unit_id: int) -> list[DispatchRow]:
+    return [r for r in rows if r.unit_id == unit_id]

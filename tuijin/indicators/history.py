@@ -1,0 +1,80 @@
+"""Month-by-month history of an indicator (the trend lines) and the year-end outlook.
+
+A zone's month counts only when its total is complete (every unit expected to report it has submitted or been
+approved), by the same rule as the dispatch table (``dispatch.py``): a month still being filed has no point on
+the line instead of a false drop.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from tuijin.engine.outlook import Outlook, outlook
+from tuijin.indicators.dispatch import COUNTED, FILING_KINDS
+from tuijin.indicators.models import Actual, Indicator, Target
+from tuijin.org.models import Unit
+
+
+def monthly_history(*, zone, indicator: Indicator, years: list[int], unit=None) -> dict[int, list[float | None]]:
+    """Year → 12 year-to-date values (display units) of the zone total or of one unit; None for a month whose
+    total is not complete (or, for a unit, not yet submitted)."""
+    rows = list(Actual.objects.filter(zone=zone, indicator=indicator, year__in=[*years, min(years) - 1])
+                .values_list("unit_id", "year", "month", "ytd", "state"))
+    counted: dict[tuple[int, int], dict[int, Decimal]] = defaultdict(dict)
+    filed_any: dict[tuple[int, int], set[int]] = defaultdict(set)
+    for uid, y, m, ytd, state in rows:
+        filed_any[(y, m)].add(uid)
+        if state in COUNTED:
+            counted[(y, m)][uid] = ytd
+    if unit is not None:
+        return {y: [_display(indicator, counted[(y, m)].get(unit.pk)) for m in range(1, 13)] for y in years}
+    active = set(Unit.objects.filter(zone=zone, is_active=True, kind__in=FILING_KINDS).values_list("pk", flat=True))
+    with_target = defaultdict(set)
+    for uid, y in Target.objects.filter(zone=zone, indicator=indicator, year__in=years, unit__isnull=False) \
+            .values_list("unit_id", "year"):
+        with_target[y].add(uid)
+    out = {}
+    for y in years:
+        values, seen = [], set()
+        for m in range(1, 13):
+            here = counted[(y, m)]
+            # expected: a target this year, counted earlier this year, or filed the same month last year
+            expected = (with_target[y] | seen | filed_any[(y - 1, m)]) & active
+            values.append(_display(indicator, sum(here.values(), Decimal(0)))
+                          if here and expected <= here.keys() else None)
+            seen |= here.keys()
+        out[y] = values
+    return out
+
+
+def _display(indicator: Indicator, stored: Decimal | None) -> float | None:
+    return None if stored is None else float(indicator.to_display(stored))
+
+
+def indicator_trend(*, member, zone, indicator_code: str, year: int, unit=None) -> dict:
+    """This year against last year, month by month (display units), for the zone or one unit."""
+    ind = Indicator.objects.restrict(member).filter(zone=zone, code=indicator_code).select_related(
+        "numerator", "denominator").first()
+    if unit is not None and not Unit.objects.restrict(member).filter(pk=unit.pk).exists():
+        ind = None
+    if ind is None:
+        return {"indicator": None, "months": list(range(1, 13)), "this_year": [], "last_year": []}
+    years = [year - 1, year]
+    if ind.is_computed:
+        num = monthly_history(zone=zone, indicator=ind.numerator, years=years, unit=unit)
+        den = monthly_history(zone=zone, indicator=ind.denominator, years=years, unit=unit)
+        hist = {y: [None if a is None or not b else a / b * 100 for a, b in zip(num[y], den[y])] for y in years}
+    else:
+        hist = monthly_history(zone=zone, indicator=ind, years=years, unit=unit)
+    return {"indicator": ind, "months": list(range(1, 13)), "this_year": hist[year], "last_year": hist[year - 1]}
+
+
+def outlook_for(*, zone, indicator: Indicator, year: int, month: int, row) -> Outlook:
+    """The year-end outlook from a zone row of the dispatch table; none from an incomplete month."""
+    if row is None or row.actual_ytd is None:
+        return Outlook(None, None, None, None, 0, "本期未填报,无法预测")
+    if row.complete is False:
+        return Outlook(None, None, None, None, 0, f"本月合计不完整(已报{row.units_reported}/{row.units_expected}个单位),"
+                                                  f"待报齐后预测")
+    history = monthly_history(zone=zone, indicator=indicator, years=list(range(year - 5, year)))
+    return outlook(float(row.actual_ytd), month, history, None if row.target is None else float(row.target))
