@@ -37,6 +37,7 @@ def serve(argv: list[str]) -> int:
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     parser.add_argument("--port", default=os.environ.get("PORT", "8000"))
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "3")))
+    parser.add_argument("--threads", type=int, default=int(os.environ.get("TUIJIN_THREADS", "4")))
     parser.add_argument("--no-migrate", action="store_true")
     args = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tuijin.settings")
@@ -53,7 +54,7 @@ def serve(argv: list[str]) -> int:
         "gunicorn", "tuijin.wsgi:application",
         "--bind", f"{args.host}:{args.port}",
         "--workers", str(args.workers),
-        "--threads", "4",
+        "--threads", str(args.threads),
         "--timeout", "300",
         "--access-logfile", "-",
     ]

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -83,6 +84,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",  # SECURE_CSP below, on every answer
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tuijin.core.middleware.CompressTextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -242,6 +244,27 @@ SPECTACULAR_SETTINGS = {
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (docs/security.md): scripts and styles only from this site's own files, never inline, so
+# a name a member typed that slipped into a page could not run. Data reaches scripts through json_script blocks;
+# widths and heights come from tuijin.css or are set through the DOM (ECharts, tuijin.js).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:", "blob:"],  # ECharts' saved images; Bootstrap's icons in its stylesheet
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
+# The one exception: Redoc (/api/v1/redoc/, the API reference drawn from the schema, no member's data on it) writes
+# its styles into <style> elements at run time and searches in a Web Worker made from a blob: — its own policy
+# allows those two things and nothing else (tuijin/urls.py, csp_override); its scripts still come from this site.
+API_REDOC_CSP = {
+    **SECURE_CSP,
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "worker-src": [CSP.SELF, "blob:"],
+}
 if not (DEBUG or DEMO or TESTING):
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True

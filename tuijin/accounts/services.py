@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tuijin.accounts.models import LoginLog, SignInThrottle
+from tuijin.core.validators import printable
 
 
 class SignInError(Exception):
@@ -100,15 +101,18 @@ def sign_in(*, request, username: str, password: str, channel: str = "web"):
     """Return the user or raise SignInError; every attempt lands in the login log."""
     from tuijin.core.middleware import client_address
 
-    username = (username or "").strip()
-    address = client_address(request) if request is not None else ""
+    given = str(username or "").strip()
+    # What the log and the counters keep: no control characters (PostgreSQL refuses a NUL), at most 150 characters.
+    # A user name with such characters belongs to nobody (Django's user names never hold them): a failure.
+    username = printable(given, 150)
+    address = printable(client_address(request) if request is not None else "", 64)
     now = timezone.now()
     lock = active_lock(username, address, now)
     if lock is not None:
         reason = _lock_message(lock, now)
         _log(username=username, address=address, channel=channel, success=False, reason=reason)
         raise SignInError(reason)
-    user = authenticate(request, username=username, password=password)
+    user = authenticate(request, username=username, password=password) if username == given else None
     if user is None:
         reason = _("Wrong user name or password.")
         _log(username=username, address=address, channel=channel, success=False, reason=reason)

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from tuijin.assessment.models import Run, Scheme
-from tuijin.assessment.selectors import visible_units
+from tuijin.assessment.selectors import visible_robustness, visible_units
 from tuijin.core.api import ScopedReadOnlyViewSet
 
 
@@ -23,6 +23,7 @@ class SchemeViewSet(ScopedReadOnlyViewSet):
 class RunSerializer(serializers.ModelSerializer):
     zone = serializers.SlugRelatedField(slug_field="code", read_only=True)
     results = serializers.SerializerMethodField()
+    robustness = serializers.SerializerMethodField()
 
     class Meta:
         model = Run
@@ -31,6 +32,10 @@ class RunSerializer(serializers.ModelSerializer):
     def get_results(self, run) -> list[dict]:
         """Per unit: score, rank, tier, group, scores of every node and the breakdown (own unit only for staff)."""
         return visible_units(self.context["request"].member, run)
+
+    def get_robustness(self, run) -> dict | None:
+        """Median rank, 5–95% band and tier chances per unit (own unit only for staff), and the sensitivity."""
+        return visible_robustness(self.context["request"].member, run)
 
 
 class RunViewSet(ScopedReadOnlyViewSet):

@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tuijin.core.models import ZonedModel
+from tuijin.core.scope import ScopedQuerySet
 
 
 class Scheme(ZonedModel):
@@ -27,6 +28,15 @@ class Scheme(ZonedModel):
         return f"{self.name} v{self.version}"
 
 
+class RunQuerySet(ScopedQuerySet):
+    def restrict(self, member, action="view"):
+        """Members who see one unit (or a subtree) see published runs only; a draft run is the office's."""
+        qs = super().restrict(member, action)
+        if member is not None and member.scope in (member.Scope.UNIT, member.Scope.SUBTREE):
+            qs = qs.filter(published=True)
+        return qs
+
+
 class Run(ZonedModel):
     """An assessment run: the scheme version and a snapshot of its inputs, so a published result never changes."""
 
@@ -47,6 +57,8 @@ class Run(ZonedModel):
                                    related_name="+", verbose_name=_("created by"))
 
     scope_unit_field = None  # members outside the office see only their own unit's lines (selectors)
+
+    objects = RunQuerySet.as_manager()
 
     class Meta:
         ordering = ["zone", "-created"]

@@ -22,6 +22,15 @@ def visible_units(member, run: Run) -> list[dict]:
     return [u for u in units if u["unit"] == member.unit.name]
 
 
+def visible_robustness(member, run: Run) -> dict | None:
+    """The robustness analysis as the member may see it: every unit for the office and leaders, one's own unit
+    otherwise (the sensitivity of the indicators concerns nobody in particular and stays)."""
+    rob = run.robustness
+    if rob and member.scope not in ("zone", "all"):
+        rob = dict(rob, units=[r for r in rob.get("units", []) if r.get("unit") == member.unit.name])
+    return rob
+
+
 def latest_run_ranking(*, member, zone) -> dict | None:
     """Units ranked within their group by the newest published run (for the bulletin and cockpit)."""
     run = run_list(member=member, zone=zone).filter(published=True).first()

@@ -1,6 +1,8 @@
 """Writes for assessment: scheme versions, runs (from a file or from stored figures), publishing, commendation."""
 from __future__ import annotations
 
+import re
+
 import numpy as np
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -8,38 +10,70 @@ from django.utils.translation import gettext as _
 
 from tuijin.assessment.models import Commendation, CommendationEntry, Run, Scheme
 from tuijin.core.context import current_actor
-from tuijin.core.scope import require_office
+from tuijin.core.periods import check_month, parse_year
+from tuijin.core.scope import ensure_can_change, require_office
+from tuijin.core.validators import AMOUNT_LIMIT, clean_name, clean_text, to_int
 from tuijin.engine.assessment import Data, SchemeError, assess, parse_scheme, robustness
+from tuijin.engine.jsonable import loads_plain
 from tuijin.engine.assessment.io import data_from_rows, result_json
 
 
+SCHEME_MAX = 200_000  # characters of a scheme's YAML
+SAMPLES_MAX = 20000  # robustness samples of a run
+SEED_MAX = 2 ** 32 - 1  # numpy's seeds
+PER_GROUP_MAX = 100  # advanced units per group in a commendation list
+CODE = re.compile(r"[-a-zA-Z0-9_]+")
+
+
+def _label(model, name: str) -> str:
+    return str(model._meta.get_field(name).verbose_name)
+
+
+def _name(model, name: str, value, *, field: str | None = None, required: bool | None = None) -> str:
+    f = model._meta.get_field(name)
+    return clean_name(value, field=field or name, label=_label(model, name), max_length=f.max_length,
+                      required=not f.blank if required is None else required)
+
+
+def _check_inputs(data: Data) -> None:
+    """Every number a run keeps is finite and within ±AMOUNT_LIMIT: the row (as the file numbers it) and the column
+    of the first that is not are named."""
+    rows = getattr(data, "rows", None) or list(range(2, len(data.units) + 2))
+    for column, values in data.columns.items():
+        bad = ~np.isnan(values) & ~(np.abs(values) <= float(AMOUNT_LIMIT))  # infinities too
+        if bad.any():
+            i = int(np.argmax(bad))
+            raise ValidationError({"data": _("Row %(row)s, %(column)s: %(v)s is out of range (at most %(limit)s in "
+                                             "absolute value).") % {"row": rows[i], "column": column,
+                                                                    "v": f"{values[i]:.6g}",
+                                                                    "limit": f"{AMOUNT_LIMIT:,.0f}"}})
+
+
 def _clean(obj):
-    import json
-    import math
-
-    def fix(x):
-        if isinstance(x, float) and (math.isnan(x) or math.isinf(x)):
-            return None
-        if isinstance(x, dict):
-            return {k: fix(v) for k, v in x.items()}
-        if isinstance(x, list):
-            return [fix(v) for v in x]
-        return x
-
-    return json.loads(json.dumps(fix(obj), ensure_ascii=False))
+    """As a JSONField stores it: NaN as null (the one cleaner, tuijin.engine.jsonable)."""
+    return loads_plain(obj)
 
 
 @transaction.atomic
 def scheme_save(*, member, zone, yaml_text: str, code: str | None = None) -> Scheme:
     """Check a scheme and store it as the next version of its code."""
+    from tuijin.org.services import ensure_zone
+
     require_office(member)
+    ensure_zone(member, zone)
+    yaml_text = clean_text(yaml_text, field="yaml", label=_label(Scheme, "yaml"), max_length=SCHEME_MAX,
+                           required=True, tabs=True)
     try:
         parsed = parse_scheme(yaml_text)
     except SchemeError as exc:
         raise ValidationError({"yaml": str(exc)}) from exc
-    code = code or parsed.code
+    code = _name(Scheme, "code", code or parsed.code)
+    if not CODE.fullmatch(code):
+        raise ValidationError({"code": _("%(label)s: use letters, digits, hyphens and underscores only, not "
+                                         "「%(v)s」.") % {"label": _label(Scheme, "code"), "v": code}})
+    name = _name(Scheme, "name", parsed.name, field="yaml")
     last = Scheme.objects.filter(zone=zone, code=code).order_by("-version").first()
-    return Scheme.objects.create(zone=zone, code=code, name=parsed.name, yaml=yaml_text,
+    return Scheme.objects.create(zone=zone, code=code, name=name, yaml=yaml_text,
                                  version=(last.version + 1) if last else 1, created_by_id=current_actor().user_id)
 
 
@@ -83,6 +117,13 @@ def run_create(*, member, scheme: Scheme, title: str, year: int, rows: list[list
                source: str = Run.Source.FILE, month: int = 12, samples: int = 0, seed: int = 0) -> Run:
     """Score the units with a scheme version and keep everything the result came from."""
     require_office(member)
+    ensure_can_change(member, scheme)  # a scheme of the member's zone
+    title = _name(Run, "title", title)
+    year, month = parse_year(year), check_month(month)
+    samples = to_int(samples, field="samples", label=_("samples"), lo=0, hi=SAMPLES_MAX)
+    seed = to_int(seed, field="seed", label=_("seed"), lo=0, hi=SEED_MAX)
+    if source not in Run.Source.values:
+        raise ValidationError({"source": _("Unknown source.")})
     if rows is None:
         from tuijin.core.scope import SYSTEM
 
@@ -91,6 +132,7 @@ def run_create(*, member, scheme: Scheme, title: str, year: int, rows: list[list
     try:
         parsed = parse_scheme(scheme.yaml)
         data = data_from_rows(rows, parsed)
+        _check_inputs(data)
         result = assess(parsed, data)
         rob = robustness(parsed, data, samples=samples, seed=seed) if samples else None
     except SchemeError as exc:
@@ -104,10 +146,12 @@ def run_create(*, member, scheme: Scheme, title: str, year: int, rows: list[list
 @transaction.atomic
 def run_robustness(*, member, run: Run, samples: int = 1000, seed: int = 0) -> Run:
     require_office(member)
+    ensure_can_change(member, run)
     if run.published:
         raise ValidationError(_("A published run does not change."))
-    if not 1 <= samples <= 20000:
+    if isinstance(samples, bool) or not isinstance(samples, int) or not 1 <= samples <= SAMPLES_MAX:
         raise ValidationError(_("Choose between 1 and 20000 samples."))
+    seed = to_int(seed, field="seed", label=_("seed"), lo=0, hi=SEED_MAX)
     parsed = parse_scheme(run.scheme_yaml)
     run.robustness = _clean(robustness(parsed, data_from_dict(run.inputs), samples=samples, seed=seed))
     run.save()
@@ -117,6 +161,7 @@ def run_robustness(*, member, run: Run, samples: int = 1000, seed: int = 0) -> R
 @transaction.atomic
 def run_publish(*, member, run: Run) -> Run:
     require_office(member)
+    ensure_can_change(member, run)
     run.published = True
     run.save()
     return run
@@ -127,8 +172,15 @@ def commendation_from_run(*, member, run: Run, title: str, per_group: int = 1,
                           awards: dict[str, list[str]] | None = None) -> Commendation:
     """Advanced units: the first ``per_group`` of each group in the first tier; plus named awards."""
     require_office(member)
-    if per_group < 1:
-        raise ValidationError({"per_group": _("At least one unit per group.")})
+    ensure_can_change(member, run)
+    try:
+        per_group = to_int(per_group, field="per_group", label=_("units per group"), lo=1, hi=PER_GROUP_MAX)
+    except ValidationError:
+        raise ValidationError({"per_group": _("At least one unit per group.")}) from None
+    title = _name(Commendation, "title", title)
+    awards = {_name(CommendationEntry, "award", award): [_name(CommendationEntry, "unit_name", n, required=True)
+                                                         for n in names]
+              for award, names in (awards or {}).items()}
     c = Commendation.objects.create(zone=run.zone, title=title, year=run.year, run=run)
     first_tier = None
     units = run.results["units"]
@@ -159,9 +211,13 @@ def commendation_from_run(*, member, run: Run, title: str, per_group: int = 1,
 def commendation_add_individual(*, member, commendation: Commendation, person: str, unit_name: str,
                                 note: str = "") -> CommendationEntry:
     require_office(member)
-    if not person.strip() or not unit_name.strip():
+    ensure_can_change(member, commendation)
+    if not str(person or "").strip() or not str(unit_name or "").strip():
         raise ValidationError(_("Give the person's name and unit."))
+    person = _name(CommendationEntry, "person", person, required=True)
+    unit_name = _name(CommendationEntry, "unit_name", unit_name, required=True)
+    note = _name(CommendationEntry, "note", note)
     return CommendationEntry.objects.create(zone=commendation.zone, commendation=commendation,
-                                            kind=CommendationEntry.Kind.INDIVIDUAL, person=person.strip(),
-                                            unit_name=unit_name.strip(), note=note.strip(),
+                                            kind=CommendationEntry.Kind.INDIVIDUAL, person=person,
+                                            unit_name=unit_name, note=note,
                                             seq=commendation.entries.count() + 1)

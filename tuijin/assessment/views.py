@@ -1,4 +1,3 @@
-import json
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -112,12 +111,9 @@ def run_detail(request, pk):
         groups.setdefault(u["group"] or "—", []).append(u)
     chosen = request.GET.get("unit") or (units[0]["unit"] if len(units) == 1 else "")
     breakdown = next((u for u in units if u["unit"] == chosen), None)
-    rob = run.robustness
-    if rob and member.scope not in ("zone", "all"):
-        rob = dict(rob, units=[r for r in rob["units"] if r["unit"] == member.unit.name])
+    rob = selectors.visible_robustness(member, run)
     return render(request, "assessment/run.html", {
         "run": run, "groups": groups, "breakdown": breakdown, "rob": rob,
-        "rob_json": json.dumps(rob, ensure_ascii=False) if rob else "null",
         "other_runs": selectors.run_list(member=member, zone=request.zone).exclude(pk=run.pk)[:20]})
 
 

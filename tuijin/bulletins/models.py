@@ -3,6 +3,16 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tuijin.core.models import ZonedModel
+from tuijin.core.scope import ScopedQuerySet
+
+
+class BulletinQuerySet(ScopedQuerySet):
+    def restrict(self, member, action="view"):
+        """Members who see one unit (or a subtree) read issued bulletins only; drafts are the office's work."""
+        qs = super().restrict(member, action)
+        if member is not None and member.scope in (member.Scope.UNIT, member.Scope.SUBTREE):
+            qs = qs.filter(state=Bulletin.State.ISSUED)
+        return qs
 
 
 class Bulletin(ZonedModel):
@@ -40,6 +50,8 @@ class Bulletin(ZonedModel):
                                    related_name="+", verbose_name=_("created by"))
 
     scope_unit_field = None  # a bulletin is issued to the whole zone
+
+    objects = BulletinQuerySet.as_manager()
 
     class Meta:
         ordering = ["zone", "-year", "-month", "-id"]

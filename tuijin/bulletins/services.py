@@ -1,7 +1,6 @@
 """Bulletins: draft, generate (in the background, with progress), issue. Issued ones never change."""
 from __future__ import annotations
 
-import json
 import threading
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,29 +14,43 @@ from tuijin.bulletins.models import Bulletin
 from tuijin.bulletins.selectors import bulletin_data, check_bulletin_period, ensure_locked_or_draft
 from tuijin.core.periods import as_of_date, is_locked
 from tuijin.core.context import acting_as, current_actor
-from tuijin.core.scope import SYSTEM, require_office
+from tuijin.core.scope import SYSTEM, ensure_can_change, require_office
+from tuijin.core.validators import clean_name, clean_text
+from tuijin.engine.jsonable import loads_plain
+
+CLOSING_MAX = 2000  # 下一步工作: a paragraph or a few
 
 DEFAULT_CLOSING = ("对照全年目标,各单位要对标先进、找准差距,紧盯滞后指标和滞后项目,细化措施、压实责任,"
                    "确保全年目标任务圆满完成。")
 
 
 def _json_safe(data):
-    return json.loads(json.dumps(data, default=str, ensure_ascii=False))
+    """The data as the bulletin keeps it (a JSONField): the one cleaner, NaN as null, Decimals as numbers."""
+    return loads_plain(data)
 
 
 @transaction.atomic
 def bulletin_create(*, member, zone, year: int, month: int, unit=None, closing: str = "",
                     draft: bool = False) -> Bulletin:
     """A bulletin of a locked month; before the lock only as a draft for comment (征求意见稿)."""
+    from tuijin.org.services import ensure_zone
+
     require_office(member)
+    ensure_zone(member, zone)
     check_bulletin_period(zone, year, month)
     ensure_locked_or_draft(zone, year, month, draft=draft)
     if unit is not None and unit.zone_id != zone.pk:
         raise ValidationError({"unit": _("The unit belongs to another zone.")})
+    closing = _closing(closing)
     is_draft = draft and not is_locked(zone, year, month)
     return Bulletin.objects.create(zone=zone, unit=unit, year=year, month=month, closing=closing or DEFAULT_CLOSING,
                                    is_draft=is_draft, doc_number="" if is_draft else next_doc_number(zone),
                                    created_by_id=current_actor().user_id)
+
+
+def _closing(text) -> str:
+    return clean_text(text, field="closing", label=str(Bulletin._meta.get_field("closing").verbose_name),
+                      max_length=CLOSING_MAX)
 
 
 def next_doc_number(zone) -> str:
@@ -80,6 +93,7 @@ def render(bulletin: Bulletin, *, formats=("docx", "xlsx"), member=SYSTEM, progr
 def bulletin_generate(*, member, bulletin: Bulletin, background: bool | None = None) -> Bulletin:
     """Generate the documents; in the background (a thread: no extra server) with progress kept on the record."""
     require_office(member)
+    ensure_can_change(member, bulletin)  # the data it is made from is its zone's: the member's zone only
     if bulletin.state == Bulletin.State.ISSUED:
         raise ValidationError(_("An issued bulletin does not change."))
     Bulletin.objects.filter(pk=bulletin.pk).update(state=Bulletin.State.GENERATING, progress=5, error="")
@@ -129,6 +143,7 @@ def bulletin_generate(*, member, bulletin: Bulletin, background: bool | None = N
 def bulletin_issue(*, member, bulletin: Bulletin) -> Bulletin:
     require_office(member)
     bulletin = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
+    ensure_can_change(member, bulletin)
     if bulletin.state != Bulletin.State.READY:
         raise ValidationError(_("Generate the bulletin before issuing it."))
     if bulletin.is_draft:
@@ -143,8 +158,12 @@ def bulletin_issue(*, member, bulletin: Bulletin) -> Bulletin:
 def bulletin_update(*, member, bulletin: Bulletin, closing: str, title: str = "") -> Bulletin:
     require_office(member)
     bulletin = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
+    ensure_can_change(member, bulletin)
     if bulletin.state == Bulletin.State.ISSUED:
         raise ValidationError(_("An issued bulletin does not change."))
+    closing = _closing(closing)
+    title = clean_name(title, field="title", label=str(Bulletin._meta.get_field("title").verbose_name),
+                       max_length=200, required=False)
     bulletin.closing, bulletin.title = closing, title
     bulletin.state = Bulletin.State.DRAFT
     bulletin.save()

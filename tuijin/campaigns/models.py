@@ -73,6 +73,7 @@ class KeyTask(ZonedModel):
 
     class Meta:
         ordering = ["campaign", "seq"]
+        constraints = [models.CheckConstraint(condition=models.Q(progress__lte=100), name="key_task_progress_0_100")]
         verbose_name = _("key task")
         verbose_name_plural = _("key tasks")
 

@@ -12,9 +12,14 @@ import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
+from zlib import error as zlib_error
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 100_000
+MAX_UNPACKED = 200 * 1024 * 1024  # an .xlsx is a zip: its parts together may hold at most this much once unpacked
+MAX_CELLS = 3_000_000  # cells of the sheet read (100,000 rows × 30 columns)
+ROW_TAG, CELL_TAG = re.compile(rb"<row[ >]"), re.compile(rb"<c[ >]")
+MAX_RATIO = 200  # a part unpacking to more than 200× its packed size is a zip bomb, not a spreadsheet
 NOT_A_TABLE = "文件不是有效的 Excel 或 CSV 表格"
 
 
@@ -163,6 +168,51 @@ def _is_blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def _blank_row(values) -> bool:
+    try:  # a row of texts (CSV): one join in C instead of a test per cell
+        return not "".join(values).strip()
+    except TypeError:  # numbers, dates, None (workbooks)
+        return all(_is_blank(v) for v in values)
+
+
+def check_xlsx(data: bytes) -> None:
+    """Refuse a zip bomb before any spreadsheet library unpacks it: the unpacked size of every part as declared and
+    as actually streamed (declared sizes can lie), the packing ratio, and the number of rows and cells of each
+    worksheet, counted while streaming (never held in memory)."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise FileProblem(f"{NOT_A_TABLE}:压缩包已损坏") from exc
+    with zf:
+        infos = zf.infolist()
+        if sum(i.file_size for i in infos) > MAX_UNPACKED:
+            raise FileProblem(f"文件解压后超过 {MAX_UNPACKED // 1024 // 1024} MB,不像正常的表格,已拒绝读取")
+        for info in infos:
+            if info.file_size > 10 * 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+                raise FileProblem("文件压缩比异常(疑似压缩炸弹),已拒绝读取")
+        streamed = 0
+        for info in infos:
+            is_sheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
+            rows = cells = 0
+            tail = b""
+            try:
+                with zf.open(info) as part:
+                    while chunk := part.read(1 << 20):
+                        streamed += len(chunk)
+                        if streamed > MAX_UNPACKED:
+                            raise FileProblem(f"文件解压后超过 {MAX_UNPACKED // 1024 // 1024} MB,不像正常的表格,已拒绝读取")
+                        if is_sheet:  # a tag cut between two chunks is counted once: with the tail it ends in
+                            text = tail + chunk
+                            rows += len(ROW_TAG.findall(text)) - len(ROW_TAG.findall(tail))
+                            cells += len(CELL_TAG.findall(text)) - len(CELL_TAG.findall(tail))
+                            tail = chunk[-8:]
+                            if rows > MAX_ROWS + 10 or cells > MAX_CELLS:
+                                raise FileProblem(f"工作表过大:单次导入不能超过 {MAX_ROWS} 行、{MAX_CELLS} 个单元格,"
+                                                  "请分成几个文件导入")
+            except (zipfile.BadZipFile, EOFError, zlib_error) as exc:
+                raise FileProblem(f"{NOT_A_TABLE}:压缩包已损坏") from exc
+
+
 def _workbook_grid(data: bytes, kind: str):
     """(sheet name, iterator of rows from A1, merged ranges, bad cells) of the first visible worksheet."""
     import python_calamine
@@ -209,6 +259,8 @@ def read_table(data: bytes, filename: str = "", *, max_bytes: int = MAX_BYTES, m
     kind = sniff(data)
     merged, bad = [], {}
     if kind in ("xlsx", "xls"):
+        if kind == "xlsx":
+            check_xlsx(data)
         sheet_name, grid, merged, bad = _workbook_grid(data, kind)
     elif kind == "csv":
         sheet_name, grid = (filename.replace("\\", "/").rsplit("/", 1)[-1] or "CSV"), _csv_grid(data)
@@ -220,7 +272,7 @@ def read_table(data: bytes, filename: str = "", *, max_bytes: int = MAX_BYTES, m
     headers, raw_headers, header_row, rows = None, [], 1, []
     try:
         for number, values in enumerate(grid, start=1):
-            if all(_is_blank(v) for v in values):
+            if _blank_row(values):
                 continue
             if headers is None:
                 header_row, raw_headers = number, list(values)

@@ -20,6 +20,7 @@ import numpy as np
 from tuijin.core.cache import cached, data_version
 from tuijin.core.models import FilingPeriod
 from tuijin.core.scope import SYSTEM
+from tuijin.core.validators import is_sane_amount
 from tuijin.engine import dispatch as eng
 from tuijin.indicators.models import Actual, DispatchRule, FilingException, Indicator, MonthlyPlan, Target
 from tuijin.org.models import Unit
@@ -61,6 +62,7 @@ class DispatchRow:
     units_reported: int | None = None  # zone rows
     units_expected: int | None = None  # zone rows
     complete: bool | None = None  # zone rows: every expected unit counted
+    abnormal: bool = False  # a stored figure (or target) outside ±AMOUNT_LIMIT: shown as 异常值, left out of totals
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -71,10 +73,17 @@ class _Cell:
     ytd: Decimal | None = None
     last: Decimal | None = None
     state: str = ""
+    bad_ytd: bool = False  # this year's stored figure is one the services would refuse: missing, not counted
+    flagged: bool = False  # any of its stored values (figure, last year's, target) is: the row says 异常值
 
     @property
     def counted(self) -> bool:
-        return self.state in COUNTED
+        return self.state in COUNTED and not self.bad_ytd
+
+
+def _sane(value) -> tuple[Decimal | None, bool]:
+    """(value, False), or (None, True) for a stored figure outside ±AMOUNT_LIMIT: treated as missing, marked."""
+    return (value, False) if is_sane_amount(value) else (None, True)
 
 
 def expected_figures(zone, year: int, month: int) -> dict[int, set[int]]:
@@ -101,15 +110,21 @@ def _load(zone, year: int, month: int) -> tuple[dict, dict, dict]:
     cells: dict[tuple[int, int], _Cell] = {}
     for uid, iid, ytd, last, state in Actual.objects.filter(zone=zone, year=year, month=month).values_list(
             "unit_id", "indicator_id", "ytd", "last_year_ytd", "state"):
-        cells[(uid, iid)] = _Cell(ytd, last, state)
+        (ytd, bad_ytd), (last, bad_last) = _sane(ytd), _sane(last)
+        cells[(uid, iid)] = _Cell(ytd, last, state, bad_ytd, bad_ytd or bad_last)
     # Last year's filings fill in a missing "same period last year".
     for uid, iid, ytd in Actual.objects.filter(zone=zone, year=year - 1, month=month).values_list(
             "unit_id", "indicator_id", "ytd"):
         cell = cells.setdefault((uid, iid), _Cell())
         if cell.last is None:
-            cell.last = ytd
+            cell.last, bad = _sane(ytd)
+            cell.flagged = cell.flagged or bad
     targets = {(uid, iid): v for uid, iid, v in Target.objects.filter(zone=zone, year=year).values_list(
         "unit_id", "indicator_id", "value")}
+    for key, value in targets.items():  # an impossible target is no target; its unit's row says so
+        if not is_sane_amount(value):
+            targets[key] = None
+            cells.setdefault(key, _Cell()).flagged = True
     plans = dict(MonthlyPlan.objects.filter(zone=zone, year=year).values_list("indicator_id", "shares"))
     return cells, targets, plans
 
@@ -230,7 +245,11 @@ def compute_rows(zone, year: int, month: int) -> list[DispatchRow]:
         comp, gap, yoy = (eng.to_plain(x[i]) for x in (res.completion, res.pace_gap_pp, res.yoy_growth))
         level = str(res.warning[i])
         is_zone = u is None
+        cell = cells.get((u.pk if u else None, ind.pk))
+        abnormal = cell is not None and cell.flagged
         reason = _reason(level, gap, yoy, ind, ytd, state, is_zone, reported, expected_n)
+        if abnormal:
+            reason = ABNORMAL + ";" + reason
         rows.append(DispatchRow(
             zone=zone.code, unit=u.name if u else zone.name, unit_id=u.pk if u else None,
             group=u.group if u else "", is_zone=is_zone, indicator=ind.name, indicator_code=ind.code,
@@ -241,7 +260,7 @@ def compute_rows(zone, year: int, month: int) -> list[DispatchRow]:
             counted_in_total=bool(counted) and not is_zone,
             not_reported=exceptions.get(u.pk, "") if u is not None and not counted else "",
             units_reported=reported, units_expected=expected_n,
-            complete=None if not is_zone else bool(reported >= expected_n)))
+            complete=None if not is_zone else bool(reported >= expected_n), abnormal=abnormal))
     return rows
 
 
@@ -270,6 +289,9 @@ def _segments(meta) -> np.ndarray:
     seg = np.unique(np.array(keys), return_inverse=True)[1].astype(np.int64)
     seg[~np.array(rankable, dtype=bool)] = -1
     return seg
+
+
+ABNORMAL = "异常值:存储的数值超出允许范围,按未填报计,请办公室在填报页更正"
 
 
 def _reason(level, gap, yoy, ind, ytd, state, is_zone, reported, expected_n) -> str:

@@ -147,8 +147,13 @@ class ActualImporter(Importer):
                                   .values_list("name", flat=True))}
 
     def option_choices(self, member):
-        # approving at import is the office's review; a unit submits at most
-        return [(STATE, [c for c in STATE.choices if c[0] != "approved" or member.is_office])]
+        # approving at import is the office's review, and only where the zone does not separate duties
+        from tuijin.core.models import Zone
+
+        zone = Zone.objects.filter(pk=member.zone_id).first()
+        may_approve = member.is_office and (getattr(member, "is_system", False) or zone is None
+                                            or not services.duties_separated(zone))
+        return [(STATE, [c for c in STATE.choices if c[0] != "approved" or may_approve])]
 
     def apply(self, rows, *, zone, member, confirmed=False):
         refs, errors, warnings, seen, summary = _Refs(zone, member), [], [], {}, ImportSummary()

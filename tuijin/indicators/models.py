@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tuijin.core.models import ZonedModel
+from tuijin.core.validators import amount_constraint
 
 
 class Indicator(ZonedModel):
@@ -65,6 +66,10 @@ class DispatchRule(ZonedModel):
                                        decimal_places=1, default=Decimal("10"))
     jump_factor = models.DecimalField(_("ask when a value jumps by this factor"), max_digits=8, decimal_places=1,
                                       default=Decimal("1000"))
+    separate_duties = models.BooleanField(
+        _("separation of duties"), default=True,
+        help_text=_("Whoever submits a unit's figures cannot approve them, and the office cannot store figures as "
+                    "approved directly; turn off only where one person both files and reviews."))
 
     scope_unit_field = None
 
@@ -93,6 +98,8 @@ class Target(ZonedModel):
             models.UniqueConstraint(fields=["zone", "unit", "indicator", "year"], name="target_unique"),
             models.UniqueConstraint(fields=["zone", "indicator", "year"], condition=models.Q(unit__isnull=True),
                                     name="target_unique_zone_level"),
+            models.CheckConstraint(condition=models.Q(year__gte=2000, year__lte=2100), name="target_year_sane"),
+            amount_constraint("value", "target_value_storable"),
         ]
         verbose_name = _("target")
         verbose_name_plural = _("targets")
@@ -138,6 +145,8 @@ class Actual(ZonedModel):
     last_year_ytd = models.DecimalField(_("same period last year"), max_digits=18, decimal_places=4, null=True,
                                         blank=True)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+", verbose_name=_("submitted by"))
     return_reason = models.CharField(_("reason returned"), max_length=200, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
 
@@ -147,6 +156,8 @@ class Actual(ZonedModel):
             models.UniqueConstraint(fields=["unit", "indicator", "year", "month"], name="actual_unique"),
             models.CheckConstraint(condition=models.Q(month__gte=1, month__lte=12), name="actual_month_1_12"),
             models.CheckConstraint(condition=models.Q(year__gte=2000, year__lte=2100), name="actual_year_sane"),
+            amount_constraint("ytd", "actual_ytd_storable"),
+            amount_constraint("last_year_ytd", "actual_last_year_ytd_storable"),
         ]
         indexes = [models.Index(fields=["zone", "year", "month"])]
         verbose_name = _("actual")

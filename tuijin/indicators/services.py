@@ -13,7 +13,7 @@ from tuijin.core.context import current_actor
 from tuijin.core.models import FilingPeriod, PeriodEvent
 from tuijin.core.periods import check_period, check_year, ensure_open, period_get
 from tuijin.core.scope import SYSTEM, ensure_can_change, require_office, require_writer
-from tuijin.core.validators import to_amount
+from tuijin.core.validators import clean_name, to_amount
 from tuijin.engine.numbers import format_fixed
 from tuijin.indicators.models import Actual, DispatchRule, FilingException, Indicator, Target
 
@@ -62,8 +62,11 @@ def catalogue_install(*, zone) -> list[Indicator]:
 def target_set(*, member, zone, indicator: Indicator, year: int, value: Decimal, unit=None) -> Target:
     """Set an annual target (display units); ``unit`` None is the zone's own target."""
     require_office(member)
+    _ensure_zone(member, zone)
     if indicator.zone_id != zone.pk or (unit is not None and unit.zone_id != zone.pk):
         raise ValidationError(_("The indicator or unit belongs to another zone."))
+    if unit is not None:
+        ensure_can_change(member, Target(zone=zone, unit=unit))
     if indicator.is_computed:
         raise ValidationError({"indicator": _("「%(name)s」 is computed from other indicators and takes no target of "
                                               "its own.") % {"name": indicator.name}})
@@ -99,6 +102,12 @@ def check_value(*, indicator: Indicator, ytd: Decimal, previous: Decimal | None,
                     "ref": fmt(ref), "unit": indicator.unit})
                 break
     return warnings
+
+
+def duties_separated(zone) -> bool:
+    """The zone's setting (on unless the zone turned it off): who submits does not approve."""
+    rule = DispatchRule.objects.filter(zone=zone).only("separate_duties").first()
+    return True if rule is None else rule.separate_duties
 
 
 def ensure_fileable(indicator: Indicator) -> None:
@@ -152,9 +161,13 @@ def actual_save(*, member, unit, indicator: Indicator, year: int, month: int, yt
     if last_year_ytd is not None:
         last_year_ytd = to_amount(last_year_ytd, field="last_year_ytd", label=_("%(name)s (same period last year)") % {
             "name": indicator.name}, scale=indicator.scale, unit=indicator.unit)
+    note = clean_name(note, field="note", label=_("note"), max_length=200, required=False)
     ensure_can_change(member, Actual(zone=unit.zone, unit=unit))
     if approved:
         require_office(member)
+        if duties_separated(unit.zone) and not getattr(member, "is_system", False):
+            raise ValidationError(_("This zone separates duties: figures are submitted by their unit and approved "
+                                    "by a reviewer, never stored as approved directly."), code="duties")
     ensure_open(unit.zone, year, month)
     existing = Actual.objects.select_for_update().filter(unit=unit, indicator=indicator, year=year, month=month).first()
     if existing is not None and not member.is_office:
@@ -239,7 +252,7 @@ def actual_submit(*, member, unit, year: int, month: int) -> int:
     ensure_open(unit.zone, year, month)
     n = _move(Actual.objects.filter(unit=unit, year=year, month=month,
                                     state__in=[Actual.State.DRAFT, Actual.State.RETURNED]),
-              state=Actual.State.SUBMITTED, return_reason="")
+              state=Actual.State.SUBMITTED, return_reason="", submitted_by_id=current_actor().user_id)
     if n == 0:
         raise ValidationError(_("Nothing to submit: %(unit)s has no draft figures for %(y)s年%(m)s月.") % {
             "unit": unit.name, "y": year, "m": month}, code="nothing")
@@ -278,12 +291,17 @@ def actual_review(*, member, unit, year: int, month: int, approve: bool, reason:
     reason for the unit. Says exactly what happened; a unit with nothing to review is refused, naming its state."""
     require_office(member)
     ensure_can_change(member, Actual(zone=unit.zone, unit=unit))
-    reason = (reason or "").strip()
+    reason = clean_name(reason, field="reason", label=_("reason"), max_length=200, required=False)
     if not approve and not reason:
         raise ValidationError({"reason": _("Say why the figures of %(unit)s are returned.") % {"unit": unit.name}})
     if len(reason) > 200:
         raise ValidationError({"reason": _("The reason is longer than 200 characters.")})
     ensure_open(unit.zone, year, month)
+    me = current_actor().user_id
+    if approve and me is not None and duties_separated(unit.zone) and Actual.objects.filter(
+            unit=unit, year=year, month=month, state=Actual.State.SUBMITTED, submitted_by_id=me).exists():
+        raise ValidationError(_("%(unit)s: you submitted these figures yourself; this zone separates duties, so "
+                                "another reviewer approves them.") % {"unit": unit.name}, code="duties")
     states = [Actual.State.SUBMITTED] if approve else [Actual.State.SUBMITTED, Actual.State.APPROVED]
     n = _move(Actual.objects.filter(unit=unit, year=year, month=month, state__in=states),
               state=Actual.State.APPROVED if approve else Actual.State.RETURNED,
@@ -295,6 +313,12 @@ def actual_review(*, member, unit, year: int, month: int, approve: bool, reason:
         raise ValidationError(_("%(unit)s has no figures waiting for review (%(held)s).") % {
             "unit": unit.name, "held": held}, code="nothing")
     return ReviewResult(unit=unit.name, approved=n if approve else 0, returned=0 if approve else n)
+
+
+def _ensure_zone(member, zone) -> None:
+    from tuijin.org.services import ensure_zone
+
+    ensure_zone(member, zone)
 
 
 def _move(qs, **values) -> int:
@@ -321,6 +345,7 @@ def period_lock(*, member, zone, year: int, month: int, exceptions: dict[int, st
     from tuijin.indicators.selectors import filing_status
 
     require_office(member)
+    _ensure_zone(member, zone)
     check_period(year, month)
     period = period_get(zone, year, month, create=True, for_update=True)
     if period.locked:
@@ -330,11 +355,17 @@ def period_lock(*, member, zone, year: int, month: int, exceptions: dict[int, st
     if waiting:
         raise ValidationError(_("Review the figures waiting first: %(units)s.") % {
             "units": "、".join(f"{s.unit.name}{s.submitted}项" for s in waiting)}, code="waiting")
-    exceptions = {int(k): (v or "").strip() for k, v in (exceptions or {}).items()}
+    exceptions = {int(k): (v or "").strip() for k, v in (exceptions or {}).items() if str(k).strip().isdigit()}
     short = [s for s in status if not s.complete]
     problems = []
     for s in short:
         reason = exceptions.get(s.unit.pk, "")
+        try:
+            reason = exceptions[s.unit.pk] = clean_name(reason, field="reason", label=s.unit.name, max_length=10 ** 6,
+                                                        required=False)
+        except ValidationError as exc:
+            problems += [ValidationError(m, code="incomplete") for m in exc.messages]
+            continue
         if not reason:
             problems.append(ValidationError(f"{s.unit.name}: {s.shortfall()}", code="incomplete"))
         elif len(reason) > 200:
@@ -357,7 +388,8 @@ def period_lock(*, member, zone, year: int, month: int, exceptions: dict[int, st
 def period_reopen(*, member, zone, year: int, month: int, reason: str) -> FilingPeriod:
     """Reopen a locked month (the only way back); the reason is kept, the 未报 confirmations are dropped."""
     require_office(member)
-    reason = (reason or "").strip()
+    _ensure_zone(member, zone)
+    reason = clean_name(reason, field="reason", label=_("reason"), max_length=200, required=False)
     if not reason:
         raise ValidationError({"reason": _("Say why the month is reopened.")})
     period = period_get(zone, year, month, create=True, for_update=True)

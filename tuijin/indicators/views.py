@@ -96,7 +96,7 @@ def _cell_html(c) -> str:
     if c is None:
         return '<td class="num warn-none"><span class="text-muted">—</span></td>'
     if c.actual_ytd is None:
-        word = "未报" if c.not_reported else "未填报"
+        word = "未报" if c.not_reported else "异常值" if c.abnormal else "未填报"
         return format_html('<td class="num warn-none" title="{}"><span class="text-muted">{}</span></td>',
                            c.not_reported or c.warning_reason, word)
     parts = [format_fixed(c.actual_ytd, c.decimals)]

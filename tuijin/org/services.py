@@ -1,20 +1,44 @@
 """Writes for zones, units and members. Each function is one transaction."""
 from __future__ import annotations
 
+import re
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from tuijin.core.scope import Role, Scope, ensure_can_change
-from tuijin.org.models import Member, Unit
 from tuijin.core.models import Zone
+from tuijin.core.scope import Role, Scope, ensure_can_change
+from tuijin.core.validators import INT_LIMIT, clean_name, to_int
+from tuijin.org.models import Member, Unit
+
+PHONE = re.compile(r"[0-9+\-() ]*")
+
+
+def ensure_zone(member, zone) -> None:
+    """Refuse a write into a zone the member does not work in (their own zone, or any for an administrator)."""
+    if member is None or zone is None or not (member.sees_all_zones or member.zone_id == zone.pk):
+        raise PermissionDenied(_("You may not change this record: it is outside your data scope."))
+
+
+def _label(model, name: str) -> str:
+    return str(model._meta.get_field(name).verbose_name)
+
+
+def _name(model, name: str, value, *, required: bool | None = None) -> str:
+    f = model._meta.get_field(name)
+    return clean_name(value, field=name, label=_label(model, name), max_length=f.max_length,
+                      required=not f.blank if required is None else required)
 
 
 def zone_create(*, code: str, name: str, level: str = Zone.Level.NATIONAL, short_name: str = "",
                 province: str = "", city: str = "") -> Zone:
-    zone = Zone(code=code, name=name, level=level, short_name=short_name, province=province, city=city)
+    name, short_name = _name(Zone, "name", name), _name(Zone, "short_name", short_name)
+    province, city = _name(Zone, "province", province), _name(Zone, "city", city)
+    zone = Zone(code=_name(Zone, "code", code), name=name, level=level, short_name=short_name, province=province,
+                city=city)
     zone.full_clean()
     zone.save()
     return zone
@@ -40,7 +64,8 @@ def _check_parent(unit: Unit, parent: Unit | None) -> None:
 @transaction.atomic
 def unit_create(*, member, zone: Zone, name: str, kind: str, parent: Unit | None = None,
                 group: str = "", sort_order: int = 0) -> Unit:
-    unit = Unit(zone=zone, name=name.strip(), kind=kind, parent=parent, group=group.strip(), sort_order=sort_order)
+    unit = Unit(zone=zone, name=_name(Unit, "name", name), kind=kind, parent=parent, group=_name(Unit, "group", group),
+                sort_order=to_int(sort_order, field="sort_order", label=_label(Unit, "sort_order"), hi=INT_LIMIT))
     _check_parent(unit, parent)
     unit.full_clean(exclude=["path"])
     # Creating a unit is setting up the zone: office work.
@@ -57,9 +82,7 @@ def unit_create(*, member, zone: Zone, name: str, kind: str, parent: Unit | None
     return unit
 
 
-def _ensure_zone(member: Member, zone: Zone) -> None:
-    if not (member.sees_all_zones or member.zone_id == zone.pk):
-        raise PermissionDenied(_("You may not change this record: it is outside your data scope."))
+_ensure_zone = ensure_zone
 
 
 @transaction.atomic
@@ -74,11 +97,18 @@ def unit_update(*, member, unit: Unit, **changes) -> Unit:
     for field, value in changes.items():
         if field not in {"name", "kind", "parent", "group", "sort_order", "is_active"}:
             raise ValueError(f"unknown unit field {field}")
-        setattr(unit, field, value.strip() if isinstance(value, str) else value)
+        if field in ("name", "group"):
+            value = _name(Unit, field, value)
+        elif field == "sort_order":
+            value = to_int(value, field="sort_order", label=_label(Unit, "sort_order"), hi=INT_LIMIT)
+        setattr(unit, field, value)
     if "parent" in changes:
         _check_parent(unit, changes["parent"])
+        if changes["parent"] is not None:
+            ensure_can_change(member, changes["parent"])  # moved under a unit the member may not change: refused
     unit.full_clean(exclude=["path"])
     unit.path = _path_for(unit)
+    ensure_can_change(member, unit)  # where it lands is still within the member's scope
     unit.save()
     if unit.path != old_path:
         for child in Unit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk).order_by("path"):
@@ -150,6 +180,8 @@ def member_create(*, member, username: str, password: str, unit: Unit | None, ro
     ensure_can_grant(member, role=role, scope=scope)
 
     User = get_user_model()
+    username = _username(User, username)
+    full_name, title = _name(Member, "full_name", full_name), _name(Member, "title", title)
     if User.objects.filter(username=username).exists():
         raise ValidationError({"username": _("The user name 「%(name)s」 is taken.") % {"name": username}})
     user = User(username=username)
@@ -172,6 +204,11 @@ def member_update(*, member, target: Member, **changes) -> Member:
     for field, value in changes.items():
         if field not in {"unit", "role", "scope", "full_name", "title", "phone"}:
             raise ValueError(f"unknown member field {field}")
+        if field in ("full_name", "title", "phone"):
+            value = _name(Member, field, value)
+        if field == "phone" and not PHONE.fullmatch(value):
+            raise ValidationError({"phone": _("%(label)s: only digits, spaces and + - ( ).") % {
+                "label": _label(Member, "phone")}})
         setattr(target, field, value)
     ensure_can_grant(member, role=changes.get("role"), scope=changes.get("scope"))
     if "unit" in changes:
@@ -180,6 +217,19 @@ def member_update(*, member, target: Member, **changes) -> Member:
     target.full_clean(exclude=["user"])
     target.save()
     return target
+
+
+def _username(User, username) -> str:
+    """A user name as Django's user model takes it (letters, digits and @ . + - _; at most 150 characters), with
+    the field named in the message."""
+    label = str(User._meta.get_field(User.USERNAME_FIELD).verbose_name)
+    username = clean_name(username, field="username", label=label, max_length=150)
+    for validator in User._meta.get_field(User.USERNAME_FIELD).validators:
+        try:
+            validator(username)
+        except ValidationError as exc:
+            raise ValidationError({"username": [f"{label}: {m}" for m in exc.messages]}) from None
+    return username
 
 
 def _revoke_tokens(user) -> None:

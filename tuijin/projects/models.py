@@ -4,7 +4,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tuijin.core.models import ZonedModel
+from tuijin.core.validators import STORABLE_AMOUNT, amount_constraint
 from tuijin.projects import lifecycle
+
+# The database's belt on what a project stores (the services refuse far earlier: docs/security.md, "Limits"):
+# amounts within what their columns read back (16 digits: 14 before the point; 14 digits: 12), coordinates on Earth.
+SMALL_AMOUNT = Decimal("999999999999")
 
 
 class Project(ZonedModel):
@@ -54,7 +59,16 @@ class Project(ZonedModel):
 
     class Meta:
         ordering = ["zone", "code"]
-        constraints = [models.UniqueConstraint(fields=["zone", "code"], name="project_code_unique_in_zone")]
+        constraints = [
+            models.UniqueConstraint(fields=["zone", "code"], name="project_code_unique_in_zone"),
+            amount_constraint("planned_investment", "project_planned_investment_storable", STORABLE_AMOUNT),
+            amount_constraint("year_planned_investment", "project_year_planned_storable", STORABLE_AMOUNT),
+            amount_constraint("tax_contribution", "project_tax_contribution_storable", SMALL_AMOUNT),
+            models.CheckConstraint(condition=models.Q(longitude__gte=-180, longitude__lte=180),
+                                   name="project_longitude_on_earth"),
+            models.CheckConstraint(condition=models.Q(latitude__gte=-90, latitude__lte=90),
+                                   name="project_latitude_on_earth"),
+        ]
         indexes = [models.Index(fields=["zone", "unit"]), models.Index(fields=["zone", "stage"]),
                    models.Index(fields=["zone", "category"])]
         verbose_name = _("project")
@@ -161,7 +175,13 @@ class ProjectProgress(ZonedModel):
 
     class Meta:
         ordering = ["project", "-year", "-month"]
-        constraints = [models.UniqueConstraint(fields=["project", "year", "month"], name="progress_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "year", "month"], name="progress_unique"),
+            models.CheckConstraint(condition=models.Q(month__gte=1, month__lte=12), name="progress_month_1_12"),
+            models.CheckConstraint(condition=models.Q(year__gte=2000, year__lte=2100), name="progress_year_sane"),
+            amount_constraint("invested_month", "progress_invested_month_storable", SMALL_AMOUNT),
+            amount_constraint("invested_ytd", "progress_invested_ytd_storable", STORABLE_AMOUNT),
+        ]
         verbose_name = _("project progress")
         verbose_name_plural = _("project progress")
 

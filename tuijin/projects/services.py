@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from tuijin.core.changelog import record_bulk, snapshot
 from tuijin.core.periods import check_period, ensure_open
 from tuijin.core.scope import CHANGE, can, ensure_can_change, require_office, require_writer
+from tuijin.core.validators import check_date, clean_name, clean_text, to_amount, to_number_in
 from tuijin.org.models import Unit
 from tuijin.projects import lifecycle
 from tuijin.projects.lifecycle import current_stage  # noqa: F401  (re-exported: callers derive stages here)
@@ -23,6 +24,16 @@ EDITABLE = {
     *lifecycle.DATE_FIELDS,
 }
 AMOUNTS = ("planned_investment", "year_planned_investment", "tax_contribution")
+# Limits of what a project stores (docs/security.md, "Limits"). 10^8 万元 (1万亿元) is ten times the largest single
+# projects the zones sign, so a typing slip (元 for 万元, an extra six zeros) is refused, and a zone's ledger total
+# stays far inside its columns.
+PROJECT_AMOUNT_LIMIT = Decimal("1e8")
+# China's bounding box (73°33′E—135°05′E, 3°51′N—53°33′N), rounded out: every zone is in China, so a point outside it
+# is a typing slip — most often longitude and latitude swapped, or a point left at 0, 0.
+LONGITUDE = (Decimal(73), Decimal(136))
+LATITUDE = (Decimal(3), Decimal(54))
+NAME_FIELDS = ("code", "name", "industry", "investor", "sponsor", "owner")  # one line each; length from the model
+NOTE_MAX = 2000  # a project's note; a month's physical progress and problems
 
 
 def stage_errors(values: dict, *, today: dt.date | None = None) -> dict[str, str]:
@@ -94,6 +105,29 @@ NOT_CLEANED = frozenset({"zone", "unit", "campaign", "stage", "status", "last_pr
 CLEANED = [f for f in Project._meta.concrete_fields if f.name in EDITABLE and f.name not in NOT_CLEANED]
 
 
+_INPUTS = (*NAME_FIELDS, "note", *AMOUNTS, "longitude", "latitude")
+
+
+def _label(name: str) -> str:
+    return str(Project._meta.get_field(name).verbose_name)
+
+
+def _input(name: str, raw):
+    """One typed value of a project, checked and normalised (trimmed names, Decimal amounts and coordinates)."""
+    label = _label(name)
+    if name in NAME_FIELDS:
+        f = Project._meta.get_field(name)
+        return clean_name(raw, field=name, label=label, max_length=f.max_length, required=not f.blank)
+    if name == "note":
+        return clean_text(raw, field=name, label=label, max_length=NOTE_MAX)
+    if raw is None or raw == "":
+        return None if name in ("longitude", "latitude") else raw  # an empty amount: the field says it is required
+    if name in AMOUNTS:
+        return to_amount(raw, field=name, label=label, allow_negative=False, limit=PROJECT_AMOUNT_LIMIT, unit="万元")
+    lo, hi = LONGITUDE if name == "longitude" else LATITUDE
+    return to_number_in(raw, field=name, label=label, lo=lo, hi=hi, unit="°")
+
+
 def _values(project: Project) -> dict:
     return {f: getattr(project, f) for f in VALUE_FIELDS}
 
@@ -122,8 +156,17 @@ def _check(member, project: Project, *, stage: str | None, batch: ProjectBatch |
     def add(field, message):
         errors.setdefault(field, []).append(str(message))
 
-    # Field types and lengths first (Model.clean_fields, field by field): the rules below read the values.
+    # What a member types (names, amounts, coordinates) first, each with a message naming its field.
+    for name in _INPUTS if clean is None else [n for n in _INPUTS if n in clean]:
+        try:
+            setattr(project, name, _input(name, getattr(project, name)))
+        except ValidationError as exc:
+            for m in exc.messages:
+                add(name, m)
+    # Field types and lengths (Model.clean_fields, field by field): the rules below read the values.
     for f in CLEANED if clean is None else [f for f in CLEANED if f.name in clean]:
+        if f.name in errors:
+            continue
         raw = getattr(project, f.attname)
         if f.blank and raw in f.empty_values:
             continue
@@ -142,13 +185,21 @@ def _check(member, project: Project, *, stage: str | None, batch: ProjectBatch |
         else:
             if key is not None:
                 batch.valid.add(key)
+    for name in lifecycle.DATE_FIELDS if clean is None else [n for n in lifecycle.DATE_FIELDS if n in clean]:
+        if name not in errors:
+            try:
+                check_date(getattr(project, name), field=name, label=_label(name))
+            except ValidationError as exc:
+                add(name, exc.messages[0])
+    if (clean is None or {"longitude", "latitude"} & clean) and not {"longitude", "latitude"} & set(errors) \
+            and (project.longitude is None) != (project.latitude is None):
+        missing = "latitude" if project.latitude is None else "longitude"
+        add(missing, _("Give both longitude and latitude (or neither): %(field)s is missing.") % {
+            "field": _label(missing)})
     values = _values(project)
     for field, message in stage_errors(values if not errors else
                                        {k: v for k, v in values.items() if k not in errors}).items():
         add(field, message)
-    for f in AMOUNTS:
-        if f not in errors and getattr(project, f) is not None and getattr(project, f) < 0:
-            add(f, _("Amounts cannot be negative."))
     if project.unit_id is None:
         add("unit", _("Choose the responsible unit."))
     elif project.unit.zone_id != project.zone_id:
@@ -269,9 +320,10 @@ def project_set_status(*, member, project: Project, status: str, reason: str = "
     ensure_can_change(member, project)
     if status not in Project.Status.values:
         raise ValidationError({"status": _("Unknown status.")})
-    if status != Project.Status.ACTIVE and not reason.strip():
+    reason = clean_name(reason, field="status_reason", label=_label("status_reason"), max_length=200, required=False)
+    if status != Project.Status.ACTIVE and not reason:
         raise ValidationError({"status_reason": _("Say why the project is suspended or withdrawn.")})
-    project.status, project.status_reason = status, reason.strip()
+    project.status, project.status_reason = status, reason
     project.save()
     return project
 
@@ -304,7 +356,10 @@ def nodes_apply_template(*, member, project: Project, template: NodePlanTemplate
     """Give a project its template's nodes, dated from ``start``; they can be adjusted by hand afterwards."""
     ensure_can_change(member, project)
     if template.zone_id != project.zone_id:
-        raise ValidationError(_("The template belongs to another zone."))
+        raise ValidationError({"template": _("The template belongs to another zone.")})
+    start = check_date(start, field="start", label=_("start date"))
+    if start is None:
+        raise ValidationError({"start": _("Give the start date.")})
     project.nodes.all().delete()
     made = [ProjectNode.objects.create(zone=project.zone, project=project, seq=seq, name=name, planned_start=b,
                                        planned_date=e)
@@ -315,6 +370,10 @@ def nodes_apply_template(*, member, project: Project, template: NodePlanTemplate
 @transaction.atomic
 def node_update(*, member, node: ProjectNode, planned_date=None, actual_date=None) -> ProjectNode:
     ensure_can_change(member, node)
+    planned_date = check_date(planned_date, field="planned_date", label=str(ProjectNode._meta.get_field(
+        "planned_date").verbose_name))
+    actual_date = check_date(actual_date, field="actual_date", label=str(ProjectNode._meta.get_field(
+        "actual_date").verbose_name))
     if planned_date is not None:
         node.planned_date = planned_date
     node.actual_date = actual_date
@@ -337,8 +396,17 @@ def progress_save(*, member, project: Project, year: int, month: int, invested_m
     department the problems name (住建部门 → 建设局, see tickets/routing.py), else the project's own unit."""
     ensure_can_change(member, project)
     _check_open(project.zone, year, month)
-    if invested_month is None or invested_month < 0:
-        raise ValidationError({"invested_month": _("Amounts cannot be negative.")})
+    if invested_month is None or invested_month == "":
+        raise ValidationError({"invested_month": _("Give the amount invested this month.")})
+    label = str(ProjectProgress._meta.get_field("invested_month").verbose_name)
+    invested_month = to_amount(invested_month, field="invested_month", label=label, allow_negative=False,
+                               limit=PROJECT_AMOUNT_LIMIT, unit="万元").quantize(Decimal("0.01"))
+    physical_progress = clean_text(physical_progress, field="physical_progress", max_length=NOTE_MAX,
+                                   label=str(ProjectProgress._meta.get_field("physical_progress").verbose_name))
+    problems = clean_text(problems, field="problems", max_length=NOTE_MAX,
+                          label=str(ProjectProgress._meta.get_field("problems").verbose_name))
+    if assignee_unit is not None and assignee_unit.zone_id != project.zone_id:
+        raise ValidationError({"assignee_unit": _("Assign the ticket to a unit of this zone.")})
     earlier = sum(ProjectProgress.objects.filter(project=project, year=year, month__lt=month)
                   .values_list("invested_month", flat=True), Decimal(0))
     existing = ProjectProgress.objects.filter(project=project, year=year, month=month).first()
@@ -362,8 +430,9 @@ def progress_save(*, member, project: Project, year: int, month: int, invested_m
         from tuijin.tickets.services import ticket_raise
 
         unit = assignee_unit or default_assignee(project.zone, problems, project=project)
-        ticket_raise(member=member, zone=project.zone, title=f"{project.name}:{problems.strip()[:60]}",
-                     description=problems.strip(), assignee_unit=unit, source="project", project=project)
+        title = f"{project.name}:{' '.join(problems.split())[:60]}"[:200]  # one line, the ticket title's length
+        ticket_raise(member=member, zone=project.zone, title=title, description=problems, assignee_unit=unit,
+                     source="project", project=project)
     return progress
 
 
@@ -385,9 +454,10 @@ def progress_review(*, member, progress: ProjectProgress, approve: bool, reason:
     _check_open(progress.zone, progress.year, progress.month)
     if progress.state != ProjectProgress.State.SUBMITTED:
         raise ValidationError(_("Only a submitted filing can be reviewed."))
-    if not approve and not reason.strip():
+    reason = clean_name(reason, field="reason", label=_("reason"), max_length=200, required=False)
+    if not approve and not reason:
         raise ValidationError({"reason": _("Say why the filing is returned.")})
     progress.state = ProjectProgress.State.APPROVED if approve else ProjectProgress.State.RETURNED
-    progress.return_reason = "" if approve else reason.strip()
+    progress.return_reason = "" if approve else reason
     progress.save()
     return progress

@@ -12,8 +12,11 @@ from django.utils.translation import gettext_lazy
 
 from tuijin.core.context import current_actor
 from tuijin.core.scope import CHANGE, VIEW, can, require_writer
+from tuijin.core.validators import DATE_MAX, check_date, clean_name, clean_text
 from tuijin.tickets.models import Ticket, TicketEvent
 
+DESCRIPTION_MAX = 5000  # a ticket's description and result
+NOTE_MAX = 2000  # the note of a step (acknowledge, feedback, close) and the reason a ticket is sent back
 ACK_HOURS = 24  # acknowledge within a working day
 FEEDBACK_DAYS = 3  # first progress feedback within three days
 S, A = Ticket.State, TicketEvent.Action
@@ -133,8 +136,16 @@ def ticket_raise(*, member, zone, title: str, assignee_unit, deadline: dt.date |
     """Raise a problem and assign it (交办) to a unit of the zone with a deadline. The project and key task it
     concerns must be of the zone and within the data scope of whoever raises it."""
     require_writer(member)
-    if not title.strip():
+    from tuijin.org.services import ensure_zone
+
+    ensure_zone(member, zone)
+    if not str(title or "").strip():
         raise ValidationError({"title": _("Give the ticket a title.")})
+    title = clean_name(title, field="title", label=_label("title"), max_length=200)
+    description = clean_text(description, field="description", label=_label("description"),
+                             max_length=DESCRIPTION_MAX)
+    enterprise = clean_name(enterprise, field="enterprise", label=_label("enterprise"), max_length=200, required=False)
+    sponsor = clean_name(sponsor, field="sponsor", label=_label("sponsor"), max_length=50, required=False)
     if assignee_unit is None or assignee_unit.zone_id != zone.pk:
         raise ValidationError({"assignee_unit": _("Assign the ticket to a unit of this zone.")})
     if source not in Ticket.Source.values:
@@ -142,19 +153,31 @@ def ticket_raise(*, member, zone, title: str, assignee_unit, deadline: dt.date |
     _in_zone_and_scope(member, project, zone, "project", _("No such project, or it is outside your data scope."))
     _in_zone_and_scope(member, key_task, zone, "key_task", _("No such key task, or it is outside your data scope."))
     now = timezone.now()
-    deadline = deadline or (timezone.localdate() + dt.timedelta(days=15))
-    if deadline < timezone.localdate():
+    today = timezone.localdate()
+    deadline = check_date(deadline, field="deadline", label=_label("deadline"), lo=dt.date.min, hi=dt.date.max) \
+        or (today + dt.timedelta(days=15))
+    if deadline < today:
         raise ValidationError({"deadline": _("The deadline is in the past.")})
+    check_date(deadline, field="deadline", label=_label("deadline"), lo=today, hi=DATE_MAX)
     if project is not None and not sponsor:
         sponsor = project.sponsor
     ticket = Ticket.objects.create(
-        zone=zone, source=source, project=project, key_task=key_task, enterprise=enterprise, title=title.strip(),
+        zone=zone, source=source, project=project, key_task=key_task, enterprise=enterprise, title=title,
         description=description, raised_by_id=current_actor().user_id,
         raised_unit=member.unit, assignee_unit=assignee_unit,
         sponsor=sponsor, assigned_at=now, ack_due=now + dt.timedelta(hours=ACK_HOURS),
         feedback_due=now + dt.timedelta(days=FEEDBACK_DAYS), deadline=deadline)
     _event(ticket, A.ASSIGN, _("Assigned to %(unit)s, resolve by %(d)s") % {"unit": assignee_unit.name, "d": deadline})
     return ticket
+
+
+def _label(name: str) -> str:
+    return str(Ticket._meta.get_field(name).verbose_name)
+
+
+def _note(text, field: str = "note", max_length: int = NOTE_MAX) -> str:
+    label = _label("resolution") if field == "resolution" else _("reason") if field == "reason" else _("note")
+    return clean_text(text, field=field, label=label, max_length=max_length)
 
 
 def _lock(ticket: Ticket) -> Ticket:
@@ -166,10 +189,11 @@ def ticket_acknowledge(*, member, ticket: Ticket, note: str = "", attachment=Non
     """The unit signs for the ticket (签收), with an optional note and attachment."""
     ticket = _lock(ticket)
     _require(member, ticket, A.ACKNOWLEDGE)
+    note = _note(note)
     check_attachment(attachment)
     ticket.state, ticket.acknowledged_at = S.ACKNOWLEDGED, timezone.now()
     ticket.save()
-    _event(ticket, A.ACKNOWLEDGE, note.strip(), attachment)
+    _event(ticket, A.ACKNOWLEDGE, note, attachment)
     return ticket
 
 
@@ -178,12 +202,13 @@ def ticket_feedback(*, member, ticket: Ticket, note: str, attachment=None) -> Ti
     """A progress note (with an optional attachment) while handling."""
     ticket = _lock(ticket)
     _require(member, ticket, A.FEEDBACK)
-    if not note.strip():
+    note = _note(note)
+    if not note:
         raise ValidationError({"note": _("Write what was done.")})
     check_attachment(attachment)
     ticket.last_feedback_at = timezone.now()
     ticket.save()
-    _event(ticket, A.FEEDBACK, note.strip(), attachment)
+    _event(ticket, A.FEEDBACK, note, attachment)
     return ticket
 
 
@@ -192,12 +217,13 @@ def ticket_resolve(*, member, ticket: Ticket, resolution: str, attachment=None) 
     """The unit reports the result (办结), with an optional attachment (the reply, a licence …)."""
     ticket = _lock(ticket)
     _require(member, ticket, A.RESOLVE)
-    if not resolution.strip():
+    resolution = _note(resolution, "resolution", DESCRIPTION_MAX)
+    if not resolution:
         raise ValidationError({"resolution": _("Write the result.")})
     check_attachment(attachment)
-    ticket.state, ticket.resolution, ticket.resolved_at = S.RESOLVED, resolution.strip(), timezone.now()
+    ticket.state, ticket.resolution, ticket.resolved_at = S.RESOLVED, resolution, timezone.now()
     ticket.save()
-    _event(ticket, A.RESOLVE, resolution.strip(), attachment)
+    _event(ticket, A.RESOLVE, resolution, attachment)
     return ticket
 
 
@@ -206,10 +232,11 @@ def ticket_close(*, member, ticket: Ticket, note: str = "", attachment=None) -> 
     """Whoever raised it checks the result and closes it (销号)."""
     ticket = _lock(ticket)
     _require(member, ticket, A.CLOSE)
+    note = _note(note)
     check_attachment(attachment)
     ticket.state, ticket.closed_at = S.CLOSED, timezone.now()
     ticket.save()
-    _event(ticket, A.CLOSE, note.strip(), attachment)
+    _event(ticket, A.CLOSE, note, attachment)
     return ticket
 
 
@@ -218,13 +245,14 @@ def ticket_reopen(*, member, ticket: Ticket, reason: str, attachment=None) -> Ti
     """Send a resolved ticket back to the unit (not satisfied with the result)."""
     ticket = _lock(ticket)
     _require(member, ticket, A.REOPEN)
-    if not reason.strip():
+    reason = _note(reason, "reason")
+    if not reason:
         raise ValidationError({"reason": _("Say why the ticket is sent back.")})
     check_attachment(attachment)
     ticket.state, ticket.resolved_at = S.ACKNOWLEDGED, None
     ticket.reopen_count += 1
     ticket.save()
-    _event(ticket, A.REOPEN, reason.strip(), attachment)
+    _event(ticket, A.REOPEN, reason, attachment)
     return ticket
 
 

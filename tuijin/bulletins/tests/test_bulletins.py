@@ -160,7 +160,7 @@ class TestBadInput:
         from tuijin.indicators.services import actual_save, catalogue_install
 
         cat = {i.code: i for i in catalogue_install(zone=world.zone_a)}
-        actual_save(member=world.office, unit=world.street1, indicator=cat["exports"], year=2023, month=6,
+        actual_save(member=SYSTEM, unit=world.street1, indicator=cat["exports"], year=2023, month=6,
                     ytd=Decimal(2), approved=True)
         data = bulletin_data(member=SYSTEM, zone=world.zone_a, year=2023, month=6)
         assert data["indicator_lines"] == ["1—6月,全区完成出口2亿元。"]
@@ -179,10 +179,11 @@ class TestBadInput:
 
     def test_names_with_characters_xml_rejects(self, world):
         from tuijin.indicators.services import catalogue_install, target_set
-        from tuijin.org.services import unit_update
+        from tuijin.org.models import Unit
 
         cat = {i.code: i for i in catalogue_install(zone=world.zone_a)}
-        unit_update(member=SYSTEM, unit=world.street1, name="钵池\x0b街道\x01")
+        # the services refuse such a name now (core.validators.clean_name); one stored before still prints
+        Unit.objects.filter(pk=world.street1.pk).update(name="钵池\x0b街道\x01")
         target_set(member=world.office, zone=world.zone_a, indicator=cat["exports"], year=2023, value=Decimal(5),
                    unit=world.street1)
         data = bulletin_data(member=SYSTEM, zone=world.zone_a, year=2023, month=6)

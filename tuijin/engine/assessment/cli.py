@@ -1,4 +1,4 @@
-"""tuijin assess --scheme FILE --data FILE [--uncertainty N --seed S] --format json|xlsx [--out FILE]
+"""tuijin assess --scheme FILE --data FILE [--uncertainty N --seed S] [--explain] --format json|xlsx [--out FILE]
 
 Works on plain files with no database. Errors go to stderr in Chinese, naming the node or the row; exit 1.
 """
@@ -8,8 +8,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from tuijin.engine.assessment.io import decode, dumps, read_data, result_json, result_xlsx
-from tuijin.engine.assessment.robustness import robustness
+from tuijin.engine.assessment.io import decode, dumps, read_data, result_json
 from tuijin.engine.assessment.run import assess
 from tuijin.engine.assessment.scheme import SchemeError, parse_scheme
 
@@ -22,6 +21,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--format", choices=["json", "xlsx"], default="json")
     parser.add_argument("--out")
+    parser.add_argument("--explain", action="store_true",
+                        help="give every point its reason (the breakdown); slower for thousands of units")
     args = parser.parse_args(argv)
     try:
         scheme_path = Path(args.scheme)
@@ -31,8 +32,12 @@ def main(argv: list[str] | None = None) -> int:
         data = read_data(args.data, scheme)
         if args.format == "xlsx" and not args.out:
             raise SchemeError("xlsx 格式需要 --out 文件名")
-        result = assess(scheme, data)
-        rob = robustness(scheme, data, samples=args.uncertainty, seed=args.seed) if args.uncertainty else None
+        result = assess(scheme, data, explain=args.explain)
+        rob = None
+        if args.uncertainty:
+            from tuijin.engine.assessment.robustness import robustness  # only when asked: NumPy-heavy set-up
+
+            rob = robustness(scheme, data, samples=args.uncertainty, seed=args.seed)
     except SchemeError as exc:
         print(str(exc), file=sys.stderr)
         return 1
@@ -47,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
                 return 0
             Path(args.out).write_text(text, encoding="utf-8")
         else:
+            from tuijin.engine.assessment.io import result_xlsx
+
             Path(args.out).write_bytes(result_xlsx(result, scheme, rob))
     except OSError as exc:
         print(f"无法写入结果文件「{args.out}」:{exc.strerror or exc}", file=sys.stderr)

@@ -67,15 +67,15 @@ def data_from_rows(rows: list[list], scheme: Scheme, numbers: list[int] | None =
     if scheme.group_column and gi is None:
         raise SchemeError(f"数据缺少分组列「{scheme.group_column}」")
     wanted = {c: position[clean_header(c)] for c in sorted(scheme.columns()) if clean_header(c) in position}
-    units, groups, row_numbers, cols = [], [], [], {c: [] for c in wanted}
+    units, groups, row_numbers, kept = [], [], [], []
     seen: dict[str, int] = {}
     numbers = numbers or list(range(2, len(rows) + 1))
     for n, row in zip(numbers, rows[1:]):
-        if not any(str(v).strip() for v in row if v is not None):
-            continue
         cell = row[ui] if ui < len(row) else None
         name = "" if cell is None else str(cell).strip()
         if not name:
+            if not any(str(v).strip() for v in row if v is not None):
+                continue  # a blank row
             raise SchemeError(f"第{n}行 {scheme.unit_column}: 单位名称为空")
         if name in seen:
             raise SchemeError(f"第{n}行 {scheme.unit_column}: 单位「{name}」与第{seen[name]}行重复")
@@ -84,12 +84,23 @@ def data_from_rows(rows: list[list], scheme: Scheme, numbers: list[int] | None =
         row_numbers.append(n)
         group = row[gi] if gi is not None and gi < len(row) else None
         groups.append("" if group is None else str(group).strip())
-        for c, i in wanted.items():
-            cols[c].append(_number(row[i] if i < len(row) else None, n, c))
+        kept.append(row)
     if not units:
         raise SchemeError("数据文件中没有单位(只有表头)")
-    return Data(units=units, groups=groups, rows=row_numbers,
-                columns={c: np.array(v, dtype=float) for c, v in cols.items()})
+    width = len(header)
+    by_column = list(zip(*(r if len(r) >= width else [*r, *[None] * (width - len(r))] for r in kept)))
+    columns = {c: _column(by_column[i], row_numbers, c) for c, i in wanted.items()}
+    return Data(units=units, groups=groups, rows=row_numbers, columns=columns)
+
+
+def _column(cells: list, rows: list[int], column: str) -> np.ndarray:
+    """A column as numbers: plain numbers in one pass; a column holding anything else (1,234 / 92.3% / 是 / 无)
+    cell by cell, so every message still names its row."""
+    missing = MISSING_WORDS
+    try:
+        return np.array([math.nan if c is None or c in missing else float(c) for c in cells], dtype=float)
+    except (TypeError, ValueError):
+        return np.array([_number(c, n, column) for c, n in zip(cells, rows)], dtype=float)
 
 
 def read_data(path: str | Path, scheme: Scheme) -> Data:
@@ -164,13 +175,7 @@ def result_xlsx(result: Result, scheme: Scheme, robustness: dict | None = None) 
 
 
 def dumps(obj) -> str:
-    def clean(x):
-        if isinstance(x, float) and (math.isnan(x) or math.isinf(x)):
-            return None
-        if isinstance(x, dict):
-            return {k: clean(v) for k, v in x.items()}
-        if isinstance(x, list):
-            return [clean(v) for v in x]
-        return x
+    """Compact JSON where NaN and infinities read null, Decimals and NumPy values as numbers (tuijin.engine.jsonable)."""
+    from tuijin.engine.jsonable import dumps as dumps_json
 
-    return json.dumps(clean(obj), ensure_ascii=False, indent=1)
+    return dumps_json(obj)

@@ -378,7 +378,7 @@ def _uncertainty(raw, root: Node) -> dict:
 def parse_scheme(text: str) -> Scheme:
     """Parse and check a YAML scheme; raises SchemeError with a Chinese message naming the problem."""
     try:
-        raw = yaml.safe_load(text)
+        raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # the C parser where built
     except yaml.YAMLError as exc:
         raise SchemeError(f"方案不是有效的 YAML:{exc}") from exc
     if not isinstance(raw, dict) or "tree" not in raw:

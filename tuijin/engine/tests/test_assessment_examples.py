@@ -38,8 +38,18 @@ def test_the_example_scheme_is_the_one_the_demo_uses():
     assert (EXAMPLES / "jiangyan_2021_sanbi.yaml").read_text(encoding="utf-8") == demo.read_text(encoding="utf-8")
 
 
+def test_explanations_only_when_asked_for(tmp_path):
+    plain = run_json(tmp_path, EXAMPLES / "jiangyan_2021_sanbi.yaml", EXAMPLES / "jiangyan_2021_sanbi.csv")
+    explained = run_json(tmp_path, EXAMPLES / "jiangyan_2021_sanbi.yaml", EXAMPLES / "jiangyan_2021_sanbi.csv",
+                         "--explain")
+    assert all(u["breakdown"] == [] for u in plain["units"])
+    assert all(u["breakdown"] for u in explained["units"])
+    assert [u["score"] for u in plain["units"]] == [u["score"] for u in explained["units"]]
+
+
 def test_year_end_scheme_uses_every_points_rule(tmp_path):
-    r = run_json(tmp_path, EXAMPLES / "jiangyan_2021_year_end.yaml", EXAMPLES / "jiangyan_2021_year_end.csv")
+    r = run_json(tmp_path, EXAMPLES / "jiangyan_2021_year_end.yaml", EXAMPLES / "jiangyan_2021_year_end.csv",
+                 "--explain")
     units = {u["unit"]: u for u in r["units"]}
     kfq = units["姜堰经济开发区"]
     # 59.7 (growth) + 24.6 (key work) + 14.2 (party) + 3 bonus points
@@ -65,7 +75,7 @@ def test_xlsx_output_and_input(tmp_path):
     wb.save(data)
     out = tmp_path / "r.xlsx"
     assert assess_main(["--scheme", str(EXAMPLES / "jiangyan_2021_sanbi.yaml"), "--data", str(data), "--uncertainty",
-                        "100", "--seed", "3", "--format", "xlsx", "--out", str(out)]) == 0
+                        "100", "--seed", "3", "--format", "xlsx", "--out", str(out), "--explain"]) == 0
     book = load_workbook(io.BytesIO(out.read_bytes()))
     assert book.sheetnames == ["考核结果", "得分说明", "稳健性", "敏感性"]
     rows = list(book["考核结果"].iter_rows(values_only=True))

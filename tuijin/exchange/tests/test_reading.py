@@ -154,3 +154,71 @@ def test_the_core_needs_no_django():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parents[3])
     assert out.stdout.strip() == "[]"
+
+
+class TestZipBombs:
+    """A file that unpacks to gigabytes is refused before any spreadsheet library reads it."""
+
+    def _zip(self, parts: dict[str, bytes]) -> bytes:
+        import io
+        import zipfile
+
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+            for name, body in parts.items():
+                zf.writestr(name, body)
+        return buf.getvalue()
+
+    def test_a_part_with_an_absurd_ratio_is_refused(self):
+        import pytest
+
+        from tuijin.exchange.reading import FileProblem, read_table
+
+        data = self._zip({"xl/workbook.xml": b"<workbook/>", "xl/worksheets/sheet1.xml": b"\0" * (60 * 1024 * 1024)})
+        assert len(data) < 1024 * 1024  # 60 MB of zeros pack into well under a megabyte
+        with pytest.raises(FileProblem, match="压缩比异常|解压后超过"):
+            read_table(data, "bomb.xlsx")
+
+    def test_too_many_cells_are_refused_while_streaming(self, monkeypatch):
+        import random
+
+        import pytest
+
+        from tuijin.exchange import reading
+
+        monkeypatch.setattr(reading, "MAX_CELLS", 50_000)
+        rng = random.Random(1)
+        rows = [b"<row r=\"%d\">" % r + b"".join(b"<c r=\"A%d\"><v>%d</v></c>" % (r, rng.randrange(10**9))
+                                               for _ in range(100)) + b"</row>" for r in range(1, 600)]
+        sheet = b"<worksheet><sheetData>" + b"".join(rows) + b"</sheetData></worksheet>"
+        with pytest.raises(reading.FileProblem, match="工作表过大"):
+            reading.check_xlsx(self._zip({"xl/worksheets/sheet1.xml": sheet}))
+
+    def test_declared_sizes_that_lie_do_not_help(self):
+        """Every part is streamed and counted, so a small declared size cannot hide a large part."""
+        import pytest
+
+        from tuijin.exchange import reading
+
+        data = self._zip({"xl/worksheets/sheet1.xml": b"<row>" + b"x" * (3 * 1024 * 1024)})
+        old = reading.MAX_UNPACKED
+        reading.MAX_UNPACKED = 2 * 1024 * 1024
+        try:
+            with pytest.raises(reading.FileProblem, match="解压后超过"):
+                reading.check_xlsx(data)
+        finally:
+            reading.MAX_UNPACKED = old
+
+    def test_a_normal_workbook_passes(self):
+        import io
+
+        from openpyxl import Workbook
+
+        from tuijin.exchange.reading import read_table
+
+        wb = Workbook()
+        for i in range(2000):
+            wb.active.append([f"P{i}", i, "钵池街道"])
+        buf = io.BytesIO()
+        wb.save(buf)
+        assert len(read_table(buf.getvalue(), "ok.xlsx").rows) == 1999

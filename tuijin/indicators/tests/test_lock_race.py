@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
 from tuijin.core.models import FilingPeriod
+from tuijin.core.scope import SYSTEM
 from tuijin.indicators import services
 from tuijin.indicators.models import Actual
 
@@ -48,7 +49,7 @@ def _run_together(*jobs):
 def test_lock_and_filing_serialise(world, cat):
     rev = cat["general_budget_revenue"]
     for month in range(1, 13):
-        services.actual_save(member=world.office, unit=world.street1, indicator=rev, year=2023, month=month,
+        services.actual_save(member=SYSTEM, unit=world.street1, indicator=rev, year=2023, month=month,
                              ytd=Decimal(month), approved=True, confirmed=True)
     for month in range(1, 13):
         _run_together(

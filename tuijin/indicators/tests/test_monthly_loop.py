@@ -184,12 +184,12 @@ def july(world, filed):
     rev = filed["general_budget_revenue"]
     services.target_set(member=world.office, zone=world.zone_a, indicator=rev, year=2023, value=Decimal("1"),
                         unit=world.dept)
-    services.actual_save(member=world.office, unit=world.dept, indicator=rev, year=2023, month=6, ytd=Decimal("1"),
+    services.actual_save(member=SYSTEM, unit=world.dept, indicator=rev, year=2023, month=6, ytd=Decimal("1"),
                          approved=True)
-    services.actual_save(member=world.office, unit=world.dept, indicator=rev, year=2022, month=7, ytd=Decimal("9"),
+    services.actual_save(member=SYSTEM, unit=world.dept, indicator=rev, year=2022, month=7, ytd=Decimal("9"),
                          approved=True)
     for unit, v23, v22 in ((world.street1, "6.5", "4.6"), (world.street2, "3.5", "4.1")):
-        services.actual_save(member=world.office, unit=unit, indicator=rev, year=2022, month=7, ytd=Decimal(v22),
+        services.actual_save(member=SYSTEM, unit=unit, indicator=rev, year=2022, month=7, ytd=Decimal(v22),
                              approved=True)
     services.actual_save(member=world.staff1, unit=world.street1, indicator=rev, year=2023, month=7,
                          ytd=Decimal("6.5"))
@@ -262,12 +262,12 @@ class TestOneCalculation:
         rev, exports = filed["general_budget_revenue"], filed["exports"]
         s3 = unit_create(member=SYSTEM, zone=world.zone_a, name="徐杨街道", kind="street", parent=world.office_unit,
                          group="街道")
-        services.actual_save(member=world.office, unit=s3, indicator=rev, year=2023, month=6, ytd=Decimal("1"),
+        services.actual_save(member=SYSTEM, unit=s3, indicator=rev, year=2023, month=6, ytd=Decimal("1"),
                              approved=True)  # no target, no last year
         for unit, value in ((world.street1, "3"), (world.street2, "2")):  # exports: no targets, last year known
-            services.actual_save(member=world.office, unit=unit, indicator=exports, year=2022, month=6,
+            services.actual_save(member=SYSTEM, unit=unit, indicator=exports, year=2022, month=6,
                                  ytd=Decimal("2.5"), approved=True)
-            services.actual_save(member=world.office, unit=unit, indicator=exports, year=2023, month=6,
+            services.actual_save(member=SYSTEM, unit=unit, indicator=exports, year=2023, month=6,
                                  ytd=Decimal(value), approved=True)
         services.actual_review(member=world.office, unit=world.street2, year=2023, month=6, approve=False,
                                reason="复核")
@@ -404,3 +404,34 @@ def test_cockpit_opens_on_the_latest_locked_month(world, filed, client_for):
                          year=2023, month=7, ytd=Decimal("7"))
     html = client_for(world.leader).get("/dashboard/").content.decode()
     assert "2023年1—6月" in html and "2023年1—7月" not in html
+
+
+class TestSeparationOfDuties:
+    """A zone setting, on unless turned off: who submits a unit's figures does not approve them."""
+
+    def test_office_that_submits_for_a_unit_cannot_approve_it(self, world, cat, client_for):
+        from tuijin.org.demo import make_member
+
+        c = client_for(world.office)
+        post_filing(c, world.street1, "2023-03", typed(cat, {"exports": "2"}), action="submit")
+        r = c.post("/indicators/review/", {"period": "2023-03", "action": "approve", "unit": [world.street1.pk]},
+                   follow=True)
+        assert "另一位审核人" in r.content.decode() and Actual.objects.get().state == "submitted"
+        other = make_member(username="t_office2", unit=world.office_unit, role="office", scope="zone")
+        r = client_for(other).post("/indicators/review/", {"period": "2023-03", "action": "approve",
+                                                            "unit": [world.street1.pk]}, follow=True)
+        assert Actual.objects.get().state == "approved"
+
+    def test_no_direct_approval_unless_the_zone_turns_it_off(self, world, cat):
+        from tuijin.exchange.base import get_importer
+        from tuijin.indicators.models import DispatchRule
+
+        args = dict(unit=world.street1, indicator=cat["exports"], year=2023, month=3, ytd=Decimal("2"), approved=True)
+        with pytest.raises(ValidationError, match="职责分离"):
+            services.actual_save(member=world.office, **args)
+        choices = dict(get_importer("actuals").option_choices(world.office))
+        assert "approved" not in [v for v, _label in next(iter(choices.values()))]
+        DispatchRule.objects.filter(zone=world.zone_a).update(separate_duties=False)
+        assert services.actual_save(member=world.office, **args).state == "approved"
+        choices = dict(get_importer("actuals").option_choices(world.office))
+        assert "approved" in [v for v, _label in next(iter(choices.values()))]

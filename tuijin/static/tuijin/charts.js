@@ -62,6 +62,43 @@
         series: [{name: "受理", type: "bar", data: d.map(function (t) { return t.received; }), itemStyle: {color: "#42a5f5"}},
                  {name: "办结", type: "bar", data: d.map(function (t) { return t.resolved; }), itemStyle: {color: "#66bb6a"}}]
       });
+    },
+    // assessment run: median rank of each unit with its 5%—95% band over the Monte Carlo samples
+    ranks: function (chart, d) {
+      var units = d.units.slice().sort(function (a, b) { return a.median_rank - b.median_rank; }).slice(0, 30);
+      chart.setOption({
+        title: {text: "名次中位数与5%—95%区间", textStyle: {fontSize: 13}},
+        tooltip: {trigger: "axis", formatter: function (items) {
+          var u = units[items[0].dataIndex];
+          return text(u.unit) + "<br>" + "中位数:" + text(u.median_rank) + "<br>5%—95%:" + text(u.rank_p5) + "—" +
+            text(u.rank_p95);
+        }},
+        grid: {left: 170, right: 20, top: 35, bottom: 25},
+        yAxis: {type: "category", data: units.map(function (u) { return u.unit; }), inverse: true},
+        xAxis: {type: "value", name: "名次", minInterval: 1},
+        series: [
+          {type: "bar", stack: "r", itemStyle: {color: "transparent"}, data: units.map(function (u) { return u.rank_p5; })},
+          {type: "bar", stack: "r", itemStyle: {color: "#90caf9"}, name: "5%—95%",
+           data: units.map(function (u) { return u.rank_p95 - u.rank_p5; })},
+          {type: "scatter", symbolSize: 10, itemStyle: {color: "#c62828"}, name: "中位数",
+           data: units.map(function (u) { return u.median_rank; })}
+        ]
+      });
+    },
+    // assessment run: first-order sensitivity of the ranks to weights and methods
+    sensitivity: function (chart, d) {
+      var sens = d.sensitivity.slice(0, 12);
+      chart.setOption({
+        title: {text: "权重与方法对名次的影响(一阶敏感度)", textStyle: {fontSize: 13}},
+        tooltip: {trigger: "axis", formatter: function (items) {
+          return text(items[0].name) + ":" + text(items[0].value);
+        }},
+        grid: {left: 130, right: 20, top: 35, bottom: 25},
+        yAxis: {type: "category", data: sens.map(function (s) { return s.name; }), inverse: true},
+        xAxis: {type: "value", max: 1},
+        series: [{type: "bar", itemStyle: {color: "#1d4f91"},
+                  data: sens.map(function (s) { return Number(s.index).toFixed(3); })}]
+      });
     }
   };
   window.tuijinCharts = renderers;
