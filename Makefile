@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 $$HOME/.pyenv/versions/3.1[234]*/bin/python3 $$HOME/.local/share/uv/python/cpython-3.1[234]*/bin/python3 python3; do \
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null; then command -v $$p; break; fi; done)
 
-.PHONY: demo test bench install install-test serve messages vendor check clean-demo
+.PHONY: screenshots demo test bench install install-test serve messages vendor check clean-demo
 
 $(VENV)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "需要 Python 3.12 或更高版本(本机 python3 是 $$(python3 --version 2>&1))。"; \
@@ -45,6 +45,10 @@ demo: install
 test: install-test
 	$(PY) -m tuijin.core.i18n >/dev/null
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+## make screenshots: every page as each demo account sees it, under var/screenshots/<account>/
+screenshots: install-test
+	$(PY) scripts/screenshots.py
 
 ## make bench: every benchmark under bench/, one table of figures
 bench: install-test

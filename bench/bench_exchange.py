@@ -11,7 +11,7 @@ UNITS = [f"第{i}街道" for i in range(40)]
 
 
 def columns():
-    from tuijin.exchange.tabular import Column
+    from tuijin.sheets.tabular import Column
 
     money = dict(kind="decimal", min_value=0)
     dates = ["签约日期", "计划开工日期", "实际开工日期", "计划竣工日期", "实际竣工日期", "计划投产日期", "实际投产日期"]
@@ -71,7 +71,7 @@ def timed(fn, repeat=3):
 
 
 def run():
-    from tuijin.exchange.tabular import (error_workbook, export_workbook, parse_table, read_table,
+    from tuijin.sheets.tabular import (error_workbook, export_workbook, parse_table, read_table,
                                          template_workbook)
 
     cols = columns()

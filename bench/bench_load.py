@@ -10,7 +10,10 @@ of their unit, between page views; the others as the office, the leader and a st
 Every client runs a fixed script a fixed number of rounds (after one round of warm-up), so every run sends the
 same requests; only the timing differs. Prints requests per second, p50, p95 and errors for the whole mix and for
 each page. A request is an error when it fails, answers another status than the page's own (200, or 302 for a
-write), or a write's next page shows an error message.
+write), or a write's next page shows an error message. It also prints the CPU time the server (gunicorn's
+processes and, on PostgreSQL, the database's backends) and the clients spent per request, and the machine's load
+average: on a shared machine requests per second say how much of it the server got, CPU per request how much
+work a request is.
 
     python bench/bench_load.py [--clients 16] [--writers 8] [--rounds 30]
     BENCH_LOAD_CLIENTS / BENCH_LOAD_WRITERS / BENCH_LOAD_ROUNDS / BENCH_LOAD_SERVE_ARGS for `make bench`
@@ -162,17 +165,18 @@ def start_server(env: dict, port: int, log: Path, extra: list[str]) -> subproces
     cmd = [sys.executable, "-m", "tuijin", "serve", "--host", "127.0.0.1", "--port", str(port), "--no-migrate", *extra]
     out = open(log, "wb")
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    import httpx
-
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"tuijin serve stopped: {log.read_text(errors='replace')[-2000:]}")
+        probe = Http(f"http://127.0.0.1:{port}", 2)
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
+            if probe.get("/healthz").status_code == 200:
                 return proc
-        except httpx.HTTPError:
+        except OSError:
             pass
+        finally:
+            probe.close()
         time.sleep(0.3)
     stop_server(proc)
     raise RuntimeError("tuijin serve did not answer within 120 s")
@@ -199,6 +203,79 @@ class Sample:
     ok: bool
 
 
+class Response:
+    def __init__(self, status: int, headers: dict, body: bytes):
+        self.status_code, self.headers, self.body = status, headers, body
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", errors="replace")
+
+
+class Http:
+    """One keep-alive HTTP/1.1 connection with its cookies, as a browser tab keeps them.
+
+    The standard library's http.client: the clients share the two cores with the server, so the less time they
+    spend per request, the more of the machine measures the server (and no client package is needed).
+    """
+
+    def __init__(self, base: str, timeout: float):
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(base)
+        self.host, self.port, self.timeout = parts.hostname, parts.port, timeout
+        self.conn = None
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, url: str, data: dict | None = None, headers: dict | None = None) -> Response:
+        import gzip
+        import http.client
+        from urllib.parse import urlencode
+
+        body = urlencode(data).encode() if data is not None else None
+        head = {"Accept-Encoding": "gzip", **(headers or {})}
+        if self.cookies:
+            head["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        if body is not None:
+            head["Content-Type"] = "application/x-www-form-urlencoded"
+        while True:
+            reused = self.conn is not None
+            if self.conn is None:
+                self.conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+            try:
+                self.conn.request(method, url, body=body, headers=head)
+                r = self.conn.getresponse()
+                raw = r.read()
+                break
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                self.close()
+                if not reused:  # only a kept-alive connection the server closed meanwhile is tried again
+                    raise
+        for cookie in r.headers.get_all("Set-Cookie") or ():
+            name, _, rest = cookie.partition("=")
+            value = rest.split(";", 1)[0]
+            if value in ("", '""') or "max-age=0" in rest.lower():
+                self.cookies.pop(name.strip(), None)
+            else:
+                self.cookies[name.strip()] = value
+        if r.headers.get("Content-Encoding") == "gzip":
+            raw = gzip.decompress(raw)
+        if r.will_close:
+            self.close()
+        return Response(r.status, {k.lower(): v for k, v in r.headers.items()}, raw)
+
+    def get(self, url: str) -> Response:
+        return self.request("GET", url)
+
+    def post(self, url: str, data: dict, headers: dict | None = None) -> Response:
+        return self.request("POST", url, data, headers)
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+
 @dataclass
 class Client:
     base: str
@@ -207,10 +284,7 @@ class Client:
     record: bool = False
 
     def __post_init__(self):
-        import httpx
-
-        self.http = httpx.Client(base_url=self.base, timeout=TIMEOUT_S, follow_redirects=False,
-                                 headers={"Accept-Encoding": "gzip"})
+        self.http = Http(self.base, TIMEOUT_S)
 
     def sign_in(self) -> None:
         page = self.http.get("/accounts/login/")
@@ -306,9 +380,34 @@ def _number(text: str):
     return Decimal(text.replace(",", ""))
 
 
-def drive(base: str, plan: Plan, rounds: int, warmup: int = 1) -> tuple[list[Sample], float]:
+def server_cpu_seconds(proc: subprocess.Popen, db_pids=lambda: ()) -> dict[int, float]:
+    """Process id → CPU time (user + system) used so far, for the server: gunicorn's arbiter and workers (the
+    process group this bench started) and, on PostgreSQL, the database's backends serving them (Linux /proc)."""
+    out, tick, pids = {}, os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100, set(db_pids())
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == proc.pid or int(stat.parent.name) in pids:  # fields[2]: the process group
+            out[int(stat.parent.name)] = (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return out
+
+
+def _backend_pids(url: str, name: str) -> list[int]:
+    """The PostgreSQL backends connected to the load database (the server's; the bench's own are closed)."""
+    import dj_database_url
+    import psycopg
+
+    conf = dj_database_url.parse(url)
+    with psycopg.connect(host=conf["HOST"] or None, port=conf["PORT"] or None, user=conf["USER"] or None,
+                         password=conf["PASSWORD"] or None, dbname="postgres", autocommit=True) as conn:
+        return [r[0] for r in conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [name])]
+
+
+def drive(base: str, plan: Plan, rounds: int, warmup: int = 1, server_cpu=dict) -> tuple[list[Sample], dict]:
     """Every client signs in, runs its script ``warmup`` rounds unrecorded, then ``rounds`` recorded; all start
-    each phase together. Returns the samples and the recorded phase's wall time."""
+    each phase together. Returns the samples and the recorded phase's wall time and CPU seconds (server, clients)."""
     jobs = [(Client(base, spec["username"]), reader_script, spec) for spec in plan.readers] + \
         [(Client(base, spec["username"]), writer_script, spec) for spec in plan.writers]
     ready = threading.Barrier(len(jobs) + 1)
@@ -327,7 +426,10 @@ def drive(base: str, plan: Plan, rounds: int, warmup: int = 1) -> tuple[list[Sam
         go.wait()
         client.record = True
         for k in range(rounds):
-            script(client, plan, spec, warmup + k)
+            try:
+                script(client, plan, spec, warmup + k)
+            except Exception:  # noqa: BLE001 - an answer the script could not read (no form, no redirect)
+                client.samples.append(Sample("script broken off", 0.0, False))
         done.wait()
 
     threads = [threading.Thread(target=work, args=job, daemon=True) for job in jobs]
@@ -337,18 +439,22 @@ def drive(base: str, plan: Plan, rounds: int, warmup: int = 1) -> tuple[list[Sam
     if failures:
         raise RuntimeError(f"set-up of the clients failed: {failures[0]!r}")
     go.wait()
-    started = time.perf_counter()
+    started, cpu0, server0 = time.perf_counter(), time.process_time(), server_cpu()
     done.wait()
-    wall = time.perf_counter() - started
+    server1 = server_cpu()  # a process gone meanwhile (a recycled database connection) counts nothing
+    took = {"wall": time.perf_counter() - started, "client_cpu": time.process_time() - cpu0,
+            "server_cpu": sum(cpu - server0.get(pid, 0.0) for pid, cpu in server1.items())}
     for client, _, _ in jobs:
         client.http.close()
-    return [s for client, _, _ in jobs for s in client.samples], wall
+    return [s for client, _, _ in jobs for s in client.samples], took
 
 
 # ---------------------------------------------------------------- figures
 
-def figures(samples: list[Sample], wall: float) -> dict:
+def figures(samples: list[Sample], took: dict) -> dict:
     import numpy as np
+
+    wall = took["wall"]
 
     def stats(group):
         ms = np.array([s.ms for s in group])
@@ -356,7 +462,10 @@ def figures(samples: list[Sample], wall: float) -> dict:
                 "p95": float(np.percentile(ms, 95)), "errors": sum(not s.ok for s in group)}
 
     pages = sorted({s.name for s in samples}, key=lambda n: (n.startswith("write"), n))
-    return {"mix": stats(samples), "pages": {n: stats([s for s in samples if s.name == n]) for n in pages}}
+    count = max(len(samples), 1)
+    return {"mix": stats(samples), "pages": {n: stats([s for s in samples if s.name == n]) for n in pages},
+            "server_ms": took["server_cpu"] * 1000 / count, "client_ms": took["client_cpu"] * 1000 / count,
+            "load": took.get("load", float("nan")), "server_what": took.get("server_what", "gunicorn")}
 
 
 def rows_of(fig: dict, label: str) -> list[dict]:
@@ -368,6 +477,12 @@ def rows_of(fig: dict, label: str) -> list[dict]:
         {"benchmark": f"load {label}: p95", "figure": mix["p95"], "unit": "ms", "limit": "≤ 300 ms"},
         {"benchmark": f"load {label}: errors (of {mix['n']:,} requests)", "figure": mix["errors"], "unit": "",
          "limit": "0"},
+        {"benchmark": f"load {label}: server CPU per request ({fig['server_what']})",
+         "figure": fig["server_ms"], "unit": "ms", "limit": ""},
+        {"benchmark": f"load {label}: clients' CPU per request", "figure": fig["client_ms"], "unit": "ms",
+         "limit": ""},
+        {"benchmark": f"load {label}: machine load average (1 min) at the end", "figure": fig["load"], "unit": "",
+         "limit": f"{os.cpu_count()} cores"},
     ]
     for name, s in fig["pages"].items():
         out.append({"benchmark": f"  {name}: p95 ({s['n']} req, {s['rps']:.1f}/s, p50 {s['p50']:.0f} ms, "
@@ -399,14 +514,24 @@ def run(clients: int = CLIENTS, writers: int = WRITERS, rounds: int = ROUNDS, se
     port = free_port()
     proc = start_server(env, port, folder / "serve.log", serve_args)
     try:
-        samples, wall = drive(f"http://127.0.0.1:{port}", plan, rounds)
+        pids = (lambda: _backend_pids(url, pg_name)) if pg_name else (lambda: ())
+        samples, took = drive(f"http://127.0.0.1:{port}", plan, rounds,
+                              server_cpu=lambda: server_cpu_seconds(proc, pids))
+        took["load"] = os.getloadavg()[0]
+        took["server_what"] = "gunicorn and PostgreSQL's backends" if pg_name else "gunicorn"
     finally:
         stop_server(proc)
         if pg_name and not keep:
             _drop_database(os.environ["DATABASE_URL"], pg_name)
+        if not keep:
+            import shutil
+
+            shutil.rmtree(folder, ignore_errors=True)
+            if not pg_name:
+                shutil.rmtree(Path(url.removeprefix("sqlite:///")).parent, ignore_errors=True)
     label = f"{vendor}, {clients} clients ({writers} writing), {rounds} rounds"
     return [{"benchmark": f"load {vendor}: demo built for the load run", "figure": build_s, "unit": "s",
-             "limit": ""}] + rows_of(figures(samples, wall), label)
+             "limit": ""}] + rows_of(figures(samples, took), label)
 
 
 def main(argv: list[str]) -> int:

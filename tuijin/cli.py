@@ -5,7 +5,7 @@
     tuijin manage ARGS...                any Django management command
     tuijin assess ...                    score a data file with a scheme (no database needed)
     tuijin <command> ARGS...             any other management command, e.g. import, export,
-                                         dispatch, bulletin
+                                         dispatch, bulletin, standing
 """
 from __future__ import annotations
 

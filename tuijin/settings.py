@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "rest_framework.authtoken",
+    "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "tuijin.core",
@@ -75,11 +76,13 @@ INSTALLED_APPS = [
     "tuijin.campaigns",
     "tuijin.projects",
     "tuijin.tickets",
+    "tuijin.enterprises",
     "tuijin.indicators",
     "tuijin.assessment",
     "tuijin.bulletins",
     "tuijin.exchange",
     "tuijin.dashboard",
+    "tuijin.standing",
 ]
 
 MIDDLEWARE = [
@@ -141,8 +144,9 @@ SQLITE_OPTIONS = {
     "timeout": DB_LOCK_TIMEOUT,
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Connections are kept between requests (CONN_MAX_AGE) as for PostgreSQL: opening one (Django's functions, the
+    # pragmas) costs about a millisecond of CPU per request; in autocommit a kept connection holds no lock.
     DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
 elif DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # A write waiting longer than this for a row lock gives up (lock_timeout) and is reported as busy.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", f"-c lock_timeout={DB_LOCK_TIMEOUT * 1000}")
@@ -180,9 +184,12 @@ TUIJIN_LOCKOUT_MINUTES = int(os.environ.get("TUIJIN_LOCKOUT_MINUTES", "15"))
 TUIJIN_PROXY_COUNT = int(os.environ.get("TUIJIN_PROXY_COUNT", "0"))
 # API tokens (POST /api/v1/auth/token) expire after this many hours (7 days); a password change revokes them.
 TUIJIN_API_TOKEN_HOURS = int(os.environ.get("TUIJIN_API_TOKEN_HOURS", str(7 * 24)))
-# Idle sessions end after this many seconds (a clear message asks to sign in again).
+# A session cookie lives this many seconds from its last write (it slides with the idle clock below); idle sessions
+# end sooner, after TUIJIN_SESSION_IDLE_SECONDS (2 hours, accounts.middleware), with a message to sign in again.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
-SESSION_SAVE_EVERY_REQUEST = True
+# A session is written only when it changes: reading a page does not write the session row. The idle clock
+# (accounts.middleware.SessionExpiryMiddleware) changes it at most once a minute, which also renews the cookie.
+SESSION_SAVE_EVERY_REQUEST = False
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
@@ -217,7 +224,9 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["tuijin.core.permissions.IsMember"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    # Query parameters are parsed by FilterSets and forms; a malformed one answers 400 (core/params.py)
+    "DEFAULT_FILTER_BACKENDS": ["tuijin.core.params.FilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "tuijin.core.params.Pagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "tuijin.core.permissions.exception_handler",
 }

@@ -6,10 +6,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from tuijin.accounts.api import TokenView
 from tuijin.core import views as core_views
-from tuijin.core.api import build_router
+from tuijin.core.api import site_router
 from tuijin.indicators.api import DispatchView
 
-router = build_router()
+router = site_router()
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -23,11 +23,13 @@ urlpatterns = [
     path("campaigns/", include("tuijin.campaigns.urls")),
     path("projects/", include("tuijin.projects.urls")),
     path("tickets/", include("tuijin.tickets.urls")),
+    path("enterprises/", include("tuijin.enterprises.urls")),
     path("indicators/", include("tuijin.indicators.urls")),
     path("assessment/", include("tuijin.assessment.urls")),
     path("bulletins/", include("tuijin.bulletins.urls")),
     path("exchange/", include("tuijin.exchange.urls")),
     path("dashboard/", include("tuijin.dashboard.urls")),
+    path("standing/", include("tuijin.standing.urls")),
     path("api/v1/auth/token", TokenView.as_view(), name="api_token"),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     # Swagger UI with its setup script served from the same address (?script), not inline: the site's

@@ -5,17 +5,30 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 
 IDLE_KEY = "tuijin_last_seen"
+# The last-seen time is written back at most this often, so a page view that only reads leaves the session row
+# alone (no write per request); the idle limit is then kept to within this many seconds.
+IDLE_TOUCH_SECONDS = 60
 OPEN_PREFIXES = ("/accounts/login", "/static/", "/api/", "/i18n/", "/favicon.ico", "/healthz")
 
 
 def idle_limit() -> int:
     return getattr(settings, "TUIJIN_SESSION_IDLE_SECONDS", 2 * 3600)
+
+
+@receiver(user_logged_in)
+def start_idle_clock(sender, request, user, **kwargs):
+    """Signing in starts the idle clock, in the session the sign-in writes anyway."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[IDLE_KEY] = time.time()
 
 
 class SessionExpiryMiddleware:
@@ -35,7 +48,8 @@ class SessionExpiryMiddleware:
                 if request.path.startswith("/api/"):
                     return self.get_response(request)
                 return redirect(f"{reverse('accounts:login')}?{urlencode({'next': request.get_full_path()})}")
-            request.session[IDLE_KEY] = now
+            if last is None or now - last >= IDLE_TOUCH_SECONDS:
+                request.session[IDLE_KEY] = now
         return self.get_response(request)
 
 

@@ -35,7 +35,7 @@ def commendation_xlsx(c) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    from tuijin.exchange.writing import safe_text, workbook_bytes
+    from tuijin.sheets.writing import safe_text, workbook_bytes
 
     wb = Workbook()
     ws = wb.active

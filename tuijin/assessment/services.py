@@ -112,6 +112,36 @@ def dispatch_data(*, member, zone, year: int, month: int = 12) -> list[list]:
     return out
 
 
+_SUFFIXES = {"_target": "目标", "_last": "上年同期", "_pace": "序时进度差"}
+
+
+def _check_dispatch_columns(parsed, header: list, *, zone, year: int, month: int) -> None:
+    """A scheme run on stored figures reads indicators by code: one it cannot find is named in Chinese (the
+    indicator and what of it), never by its code."""
+    from tuijin.indicators.models import Indicator
+
+    names = dict(Indicator.objects.filter(zone=zone).values_list("code", "name"))
+    present = set(header)
+    for ind in parsed.indicators():
+        for column in (ind.data_column, *[c for c in (ind.rule.get("target"), ind.rule.get("last_year"))
+                                          if isinstance(c, str)]):
+            if column in present:
+                continue
+            base, what = column, "本年累计"
+            for suffix, label in _SUFFIXES.items():
+                if column.endswith(suffix):
+                    base, what = column[: -len(suffix)], label
+            if base in names:
+                text = _("「%(scheme_item)s」 reads 「%(indicator)s」 (%(what)s), which no unit has filed for "
+                         "%(year)s, January–%(month)s.") % {"scheme_item": ind.name or names[base],
+                                                           "indicator": names[base], "what": what, "year": year,
+                                                           "month": month}
+            else:
+                text = _("「%(scheme_item)s」 reads an indicator this zone does not have in its catalogue; ask the "
+                         "office to check the scheme.") % {"scheme_item": ind.name or _("an item of the scheme")}
+            raise SchemeError(text)
+
+
 @transaction.atomic
 def run_create(*, member, scheme: Scheme, title: str, year: int, rows: list[list] | None = None,
                source: str = Run.Source.FILE, month: int = 12, samples: int = 0, seed: int = 0) -> Run:
@@ -131,6 +161,8 @@ def run_create(*, member, scheme: Scheme, title: str, year: int, rows: list[list
         source = Run.Source.DISPATCH
     try:
         parsed = parse_scheme(scheme.yaml)
+        if source == Run.Source.DISPATCH:
+            _check_dispatch_columns(parsed, rows[0], zone=scheme.zone, year=year, month=month)
         data = data_from_rows(rows, parsed)
         _check_inputs(data)
         result = assess(parsed, data)

@@ -9,8 +9,12 @@ from django.utils.translation import gettext as _
 
 from tuijin.assessment import selectors, services
 from tuijin.assessment.documents import commendation_docx, commendation_xlsx
+from tuijin.assessment.forms import CompareForm
 from tuijin.assessment.models import Run, Scheme
+from tuijin.core.downloads import wants_xlsx, xlsx_response
+from tuijin.core.params import warn_invalid
 from tuijin.engine.assessment import SchemeError
+from tuijin.sheets.tabular import Column
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -30,7 +34,7 @@ def index(request):
             upload = request.FILES.get("data")
             rows = None
             if upload is not None:
-                from tuijin.exchange.tabular import FileProblem, read_table
+                from tuijin.sheets.tabular import FileProblem, read_table
 
                 try:
                     table = read_table(upload.read(), upload.name)
@@ -106,6 +110,13 @@ def run_detail(request, pk):
             _errors(request, exc)
         return redirect("assessment:run", pk=pk)
     units = selectors.visible_units(member, run)
+    if wants_xlsx(request):
+        columns = [Column("分组", "group", width=12), Column("名次", "rank", "integer", width=8),
+                   Column("单位", "unit", width=24), Column("得分", "score", "decimal", width=10),
+                   Column("等次", "tier", width=12)]
+        rows = [dict(u, tier=u["tier"] or ("无数据" if u["score"] is None else "")) for u in
+                sorted(units, key=lambda u: (u["group"], u["rank"] or 10**9))]
+        return xlsx_response(columns, rows, title=run.title, zone=request.zone)
     groups: dict = {}
     for u in sorted(units, key=lambda u: (u["group"], u["rank"] or 10**9)):
         groups.setdefault(u["group"] or "—", []).append(u)
@@ -118,7 +129,11 @@ def run_detail(request, pk):
 
 
 def run_compare(request):
-    a, b = _run(request, request.GET.get("a")), _run(request, request.GET.get("b"))
+    form = CompareForm(request.GET)
+    if not form.is_valid():  # a run that cannot be one: back to the runs, saying which parameter
+        warn_invalid(request, form)
+        return redirect("assessment:index")
+    a, b = _run(request, form.cleaned_data["a"]), _run(request, form.cleaned_data["b"])
     if not request.member.scope in ("zone", "all"):
         raise PermissionDenied(_("Only members who see the whole zone can compare runs."))
     return render(request, "assessment/compare.html", {"a": a, "b": b, "rows": selectors.compare_runs(a, b)})

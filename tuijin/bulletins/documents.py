@@ -180,6 +180,8 @@ def _indicators(doc: OfficialDocument, data: dict, counting: dict) -> None:
         return
     for line in data["indicator_lines"]:
         doc.paragraph(line)
+    for line in data.get("stage_goal_lines", []):
+        doc.paragraph(line)
     if counting.get("not_reported"):
         doc.paragraph("本期未报单位:" + ";".join(f"{x['unit']}({x['reason']})" for x in counting["not_reported"])
                       + "。以上合计不含未报单位。")
@@ -200,7 +202,7 @@ def build_xlsx(data: dict) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    from tuijin.exchange.writing import safe_text, workbook_bytes
+    from tuijin.sheets.writing import safe_text, workbook_bytes
 
     wb = Workbook()
     sheets = [("主要指标", INDICATOR_HEADERS, indicator_sheet_rows(data), {2: "#,##0.00", 3: "0.0%", 4: "#,##0.00",

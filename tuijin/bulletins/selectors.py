@@ -8,16 +8,19 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 
-from tuijin.core.cache import cached, data_version
+from tuijin.campaigns.models import StageGoal
+from tuijin.core.cache import Rows, cached, table_version
 from tuijin.core.periods import (PeriodError, as_of_date, check_period, ensure_not_future, is_locked,
                                  latest_locked_period, month_end, period_label)
 from tuijin.engine import sentences
 from tuijin.indicators import dispatch as disp
 from tuijin.indicators.selectors import filing_status
+from tuijin.indicators.stage_goals import MONTHS as STAGE_MONTHS
+from tuijin.indicators.stage_goals import goal_sentence, goal_summary, stage_goal_status
 from tuijin.projects import selectors as proj
 from tuijin.tickets import selectors as tick
 
-__all__ = ["PeriodError", "bulletin_data", "bulletin_data_cached", "bulletin_period", "cross_checks"]
+__all__ = ["PeriodError", "bulletin_data", "bulletin_data_cached", "bulletin_period", "cross_checks", "ticket_part"]
 
 # A filed indicator and the ledger's figure for the same quantity: (indicator code, performance key, what, unit)
 SAME_FACTS = [
@@ -71,11 +74,12 @@ def _counting(status, rows) -> dict:
 
 
 def bulletin_data(*, member, zone, year: int, month: int, unit=None, with_streaks: bool = True,
-                  draft: bool | None = None, as_of=None) -> dict:
+                  draft: bool | None = None, as_of=None, with_tickets: bool = True) -> dict:
     """Everything a bulletin (or the cockpit) states for a zone — or one unit — and a month, as plain values.
 
     Projects and tickets are counted to ``as_of``: a bulletin states them as at its month's end; the cockpit, a
-    page like the lagging list, passes the zone's today (``as_of_date``) so days late agree with every page."""
+    page like the lagging list, passes the zone's today (``as_of_date``) so days late agree with every page.
+    Without ``with_tickets`` the ticket part (``ticket_part``) is left out: the cockpit caches it on its own."""
     check_bulletin_period(zone, year, month)
     locked = is_locked(zone, year, month)
     rows = disp.dispatch_table(member=member, zone=zone, year=year, month=month)
@@ -106,17 +110,17 @@ def bulletin_data(*, member, zone, year: int, month: int, unit=None, with_streak
     if unit is not None:
         lagging = [x for x in lagging if x["project"].unit_id == unit.pk]
     lagging = [x for x in lagging if x["light"] == "red"]
-    ticket_stats = tick.ticket_stats_by_unit(member=member, zone=zone, as_of=as_of)
-    if unit is not None:
-        ticket_stats = [s for s in ticket_stats if s["unit_id"] == unit.pk]
-    ticket_totals = tick.ticket_totals(ticket_stats)
     checks = cross_checks(rows, perf) if unit is None else []
     projects_line = sentences.projects_sentence(perf, month=month)
     differ = [c for c in checks if not c["agree"]]
     if differ:
         projects_line += "".join(f"其中{c['what']},项目台账登记{c['ledger']},各单位报送{c['filed']},两者不一致,"
                                  f"请相关单位核对。" for c in differ)
+    goals = stage_goal_status(zone, year, month) if unit is None else []
+    goal_lines = [goal_sentence(goals, kind) for kind, months in STAGE_MONTHS.items() if month in months]
     return {
+        "stage_goals": [g.as_dict() for g in goals], "stage_goal_lines": [x for x in goal_lines if x],
+        "stage_goal_summary": goal_summary(goals),
         "zone": {"code": zone.code, "name": zone.name}, "unit": subject, "year": year, "month": month,
         "period": sentences.period_phrase(month), "period_label": period_label(year, month),
         "locked": locked, "draft": (not locked) if draft is None else draft,
@@ -126,10 +130,19 @@ def bulletin_data(*, member, zone, year: int, month: int, unit=None, with_streak
         "performance": perf, "projects_line": projects_line, "cross_checks": checks,
         "lagging": [{"code": x["code"], "name": x["name"], "unit": x["unit"], "days_late": x["days_late"],
                      "reason": x["reason"], "pk": x["pk"]} for x in lagging],
-        "tickets": ticket_stats, "ticket_totals": ticket_totals,
-        "tickets_line": sentences.tickets_sentence(ticket_totals, month=month),
+        **(ticket_part(member=member, zone=zone, month=month, as_of=as_of, unit=unit) if with_tickets else {}),
         "ranking": _ranking(member, zone, rows),
     }
+
+
+def ticket_part(*, member, zone, month: int, as_of, unit=None) -> dict:
+    """The tickets a bulletin states: per unit (or one unit), the totals and their sentence."""
+    ticket_stats = tick.ticket_stats_by_unit(member=member, zone=zone, as_of=as_of)
+    if unit is not None:
+        ticket_stats = [s for s in ticket_stats if s["unit_id"] == unit.pk]
+    ticket_totals = tick.ticket_totals(ticket_stats)
+    return {"tickets": ticket_stats, "ticket_totals": ticket_totals,
+            "tickets_line": sentences.tickets_sentence(ticket_totals, month=month)}
 
 
 def _pace_streak(member, zone, year: int, month: int, code: str) -> int:
@@ -163,22 +176,36 @@ def _ranking(member, zone, rows) -> dict:
 
 
 def _projects_version(zone) -> str:
-    from tuijin.projects.models import Project, ProjectNode, ProjectProgress
-    from tuijin.tickets.models import Ticket, TicketEvent
+    """What the bulletin reads besides the dispatch and the tickets: the ledger, its lag rule, assessment runs,
+    the year's campaign and its stage goals."""
+    from tuijin.assessment.models import Run
+    from tuijin.campaigns.models import Campaign
 
-    return data_version(*(m.objects.filter(zone=zone) for m in (Project, ProjectNode, ProjectProgress, Ticket,
-                                                                 TicketEvent)))
+    others = table_version(Rows(Run, zone=zone.pk), Rows(Campaign, zone=zone.pk), Rows(StageGoal, zone=zone.pk))
+    return f"{proj.projects_version(zone)}:{others}"
+
+
+def _tickets_version(zone) -> str:
+    from tuijin.org.models import Unit
+    from tuijin.tickets.models import Ticket
+
+    return table_version(Rows(Ticket, zone=zone.pk), Rows(Unit, zone=zone.pk))
 
 
 def bulletin_data_cached(*, member, zone, year: int, month: int, with_streaks: bool = False) -> dict:
     """``bulletin_data`` as the cockpit shows it (projects and tickets as of the zone's today), kept in the cache
-    until the zone's figures, projects or tickets change."""
+    until the zone's figures, projects or tickets change. The ticket part is kept apart, so a step taken on a
+    ticket (several a minute in a busy zone) recomputes only the ticket figures."""
     check_bulletin_period(zone, year, month)
     who = f"{member.scope}:{member.unit_id if member.scope in ('unit', 'subtree') else ''}"
-    version = f"{disp.version(zone, year, month)}:{_projects_version(zone)}:{as_of_date(zone)}"
-    return cached("bulletin", zone.pk, year, month, who, with_streaks, version=version,
+    as_of = as_of_date(zone)
+    version = f"{disp.version(zone, year, month)}:{_projects_version(zone)}:{as_of}"
+    data = cached("bulletin", zone.pk, year, month, who, with_streaks, version=version,
                   compute=lambda: bulletin_data(member=member, zone=zone, year=year, month=month,
-                                                with_streaks=with_streaks, as_of=as_of_date(zone)))
+                                                with_streaks=with_streaks, as_of=as_of, with_tickets=False))
+    data.update(cached("bulletin-tickets", zone.pk, year, month, who, version=f"{_tickets_version(zone)}:{as_of}",
+                       compute=lambda: ticket_part(member=member, zone=zone, month=month, as_of=as_of)))
+    return data
 
 
 def ensure_locked_or_draft(zone, year: int, month: int, *, draft: bool) -> None:

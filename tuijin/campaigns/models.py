@@ -37,6 +37,9 @@ class StageGoal(ZonedModel):
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     due = models.DateField(_("due"))
     description = models.CharField(_("description"), max_length=200, blank=True)
+    # the indicators the goal covers, by code (the catalogue lives above this app); empty = the zone's main
+    # indicators that have a target
+    indicator_codes = models.JSONField(_("indicators"), default=list, blank=True)
 
     scope_unit_field = None
 

@@ -1,6 +1,8 @@
 """Writes for the year's campaign: the campaign, its stage goals and key tasks, and key-task progress."""
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -46,8 +48,10 @@ def campaign_create(*, member, zone, year, theme: str, headline_goal: str = "", 
 
 
 @transaction.atomic
-def stage_goal_add(*, member, campaign: Campaign, kind: str, due, description: str = "") -> StageGoal:
-    """A stage goal (开门红, 双过半 …) of a campaign, due on a date."""
+def stage_goal_add(*, member, campaign: Campaign, kind: str, due, description: str = "",
+                   indicator_codes: list[str] | None = None) -> StageGoal:
+    """A stage goal (开门红, 双过半 …) of a campaign, due on a date, over some indicators (codes; none = the
+    zone's main indicators)."""
     require_office(member)
     ensure_can_change(member, campaign)
     if kind not in StageGoal.Kind.values:
@@ -55,8 +59,14 @@ def stage_goal_add(*, member, campaign: Campaign, kind: str, due, description: s
     due = check_date(due, field="due", label=_label(StageGoal, "due"))
     if due is None:
         raise ValidationError({"due": _("Give the date the goal is due.")})
+    if due.year != campaign.year:
+        raise ValidationError({"due": _("The goal falls due within the campaign's year (%(year)s).") % {
+            "year": campaign.year}})
+    codes = [str(c).strip() for c in (indicator_codes or []) if str(c).strip()]
+    if len(codes) > 100 or any(not re.fullmatch(r"[A-Za-z0-9_-]{1,40}", c) for c in codes):
+        raise ValidationError({"indicator_codes": _("Name the indicators by their codes (letters, digits, _ and -).")})
     goal = StageGoal(zone=campaign.zone, campaign=campaign, kind=kind, due=due,
-                     description=_name(StageGoal, "description", description))
+                     description=_name(StageGoal, "description", description), indicator_codes=codes)
     goal.save()
     return goal
 

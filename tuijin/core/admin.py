@@ -21,6 +21,19 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class ReadOnlyInline(admin.TabularInline):
+    """The rows of a record shown with it, for reference only (written by the record's own services)."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(FilingPeriod)
 class FilingPeriodAdmin(ReadOnlyAdmin):
     list_display = ("zone", "year", "month", "locked", "deadline")

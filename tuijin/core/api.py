@@ -1,6 +1,8 @@
 """Shared REST API pieces: authentication, data scope and errors for every viewset."""
 from __future__ import annotations
 
+import functools
+
 from rest_framework import permissions, viewsets
 
 from tuijin.core.context import replace_actor
@@ -31,23 +33,15 @@ class ScopedReadOnlyViewSet(ScopedModelViewSet):
     http_method_names = ["get", "head", "options"]
 
 
-def build_router():
-    """One router; each app's ``api.register(router)`` adds its resources."""
-    import importlib
-
-    from django.apps import apps
+@functools.cache
+def site_router():
+    """The site's one router (built once); each app's ``api.register(router)`` adds its resources."""
     from rest_framework.routers import DefaultRouter
 
+    from tuijin.core.registry import app_modules
+
     router = DefaultRouter()
-    for config in apps.get_app_configs():
-        if not config.name.startswith("tuijin."):
-            continue
-        try:
-            module = importlib.import_module(f"{config.name}.api")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.api":
-                raise
-            continue
+    for _label, module in app_modules("api"):
         register = getattr(module, "register", None)
         if register is not None:
             register(router)

@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models
 from django.db.models.fields.files import FieldFile
+from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import pgettext_lazy
 
 from tuijin.core.context import current_actor
 
@@ -40,6 +42,8 @@ def snapshot(instance: models.Model) -> dict:
         if f.name in exclude or f.attname in exclude:
             continue
         data[f.attname] = _json_value(getattr(instance, f.attname))
+    for name in getattr(instance, "changelog_extra", {}):  # values kept elsewhere (a member's account enabled)
+        data[name] = _json_value(getattr(instance, name))
     return data
 
 
@@ -158,3 +162,115 @@ def history_for(instance: models.Model):
 
     ct = ContentType.objects.get_for_model(instance, for_concrete_model=True)
     return ChangeLog.objects.filter(content_type=ct, object_id=instance.pk).select_related("user")
+
+
+# ---------------------------------------------------------------- the history as people read it
+
+# What was done, as the history reads it ("updated" alone is also the name of the time stamp field).
+ACTIONS = {"create": pgettext_lazy("change history", "created"), "update": pgettext_lazy("change history", "changed"),
+           "delete": pgettext_lazy("change history", "deleted")}
+SOURCES = {"web": _l("web page"), "api": _l("API"), "cli": _l("command line"), "demo": _l("demo data"),
+           "system": _l("system")}
+
+
+def source_label(source: str) -> str:
+    """Where a change came from, in words (web → 网页)."""
+    return str(SOURCES.get(source, source or ""))
+
+
+def _shown(field) -> bool:
+    """Fields a reader of the history is told about: not the id, the zone, time stamps or derived columns."""
+    return not (field.primary_key or field.name == "zone" or not field.editable
+                or getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False))
+
+
+def _related_names(model, rows) -> dict:
+    """{(attname, id): str(record)} for every foreign key value in ``rows``, one query per foreign key."""
+    wanted: dict[str, set] = {}
+    fields = {f.attname: f for f in model._meta.concrete_fields if f.is_relation and _shown(f)}
+    for row in rows:
+        for data in (row.before or {}, row.after or {}):
+            for attname, value in data.items():
+                if attname in fields and value is not None:
+                    wanted.setdefault(attname, set()).add(value)
+    names = {}
+    for attname, ids in wanted.items():
+        target = fields[attname].related_model
+        for obj in target._base_manager.filter(pk__in=ids):
+            names[(attname, obj.pk)] = str(obj)
+    return names
+
+
+def _value(field, value, names) -> str:
+    from django.utils.translation import gettext as _
+
+    if value is None or value == "":
+        return "—"
+    if field.is_relation:
+        return names.get((field.attname, value)) or _("(deleted record)")
+    if isinstance(field, models.BooleanField):
+        return _("yes") if value else _("no")
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, models.JSONField):
+        return _("(data)")
+    if isinstance(field, models.DateTimeField):
+        from django.utils import timezone
+        from django.utils.dateparse import parse_datetime
+
+        moment = parse_datetime(str(value))
+        return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment and moment.tzinfo else str(value)
+    if isinstance(field, models.DecimalField):
+        try:
+            return f"{decimal.Decimal(str(value)).normalize():f}"
+        except decimal.InvalidOperation:
+            return str(value)
+    text = str(value)
+    return text if len(text) <= 200 else text[:200] + "…"
+
+
+def describe(rows) -> list:
+    """Give each change-log row ``described``: [(field label, before, after, is data)] in words for the fields a
+    reader is told about (labels for field names, 是/否 for booleans, choice labels, the related record's name for a
+    foreign key) and ``source_label``. Rows of a model that no longer exists keep their stored names."""
+    rows = list(rows)
+    by_type: dict = {}
+    for row in rows:
+        by_type.setdefault(row.content_type_id, []).append(row)
+    for group in by_type.values():
+        model = group[0].content_type.model_class()
+        fields = {f.attname: f for f in model._meta.concrete_fields if _shown(f)} if model else {}
+        names = _related_names(model, group) if model else {}
+        extra = getattr(model, "changelog_extra", {}) if model else {}
+        for row in group:
+            row.source_label = source_label(row.source)
+            row.action_label = str(ACTIONS.get(row.action, row.action))
+            row.described = []
+            for attname, before, after in row.changes():
+                if row.action == "create" and after in (None, ""):
+                    continue  # a new record's empty fields say nothing
+                if attname in extra:
+                    row.described.append((str(extra[attname]), _plain(before), _plain(after), False))
+                    continue
+                field = fields.get(attname)
+                if model is not None and field is None:
+                    continue
+                if field is None:
+                    row.described.append((attname, before, after, True))
+                else:
+                    row.described.append((str(field.verbose_name), _value(field, before, names),
+                                          _value(field, after, names), _is_data(field)))
+    return rows
+
+
+def _plain(value) -> str:
+    from django.utils.translation import gettext as _
+
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return "—" if value is None or value == "" else str(value)
+
+
+def _is_data(field) -> bool:
+    """A value people typed or a record's name (shown as it is), not a word of the interface (是/否, a choice)."""
+    return not (field.choices or isinstance(field, (models.BooleanField, models.JSONField)))

@@ -36,12 +36,6 @@ def acting_as(actor: Actor):
         _actor.reset(token)
 
 
-def actor_for_user(user, *, source: str, address: str = "") -> Actor:
-    if user is not None and getattr(user, "is_authenticated", False):
-        return Actor(user_id=user.pk, username=user.get_username(), source=source, address=address)
-    return Actor(source=source, address=address)
-
-
 def replace_actor(**changes) -> None:
     """Update the current actor in place for the rest of this request.
 

@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _l
 
 VIEW = "view"
 CHANGE = "change"
+# The zone a member who sees every zone has chosen to look at (core.views.zone_switch writes it, org reads it).
+SESSION_ZONE_KEY = "tuijin_zone_id"
 
 
 class Role(models.TextChoices):

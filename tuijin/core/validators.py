@@ -50,6 +50,14 @@ def _short(value) -> str:
     return text if len(text) <= 30 else text[:30] + "…"
 
 
+def _plain(d: Decimal) -> str:
+    """A number as people write it (2,000,000,000 rather than 2.00000e+9); huge ones in scientific notation."""
+    if abs(d) >= Decimal("1e18"):
+        return f"{d:.6g}"
+    text = f"{d:,f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def _decimal(value, *, field: str, label: str) -> Decimal:
     """A finite Decimal from a Decimal, int, float or text ("1,234.5"); ValidationError otherwise (NaN, sNaN,
     Infinity, booleans, text that is not a number)."""
@@ -75,7 +83,7 @@ def to_amount(value, *, field: str, label: str, scale: Decimal = Decimal(1), all
     # adjusted() first: 1e999999999 × scale would overflow the arithmetic before it could be compared
     if d.adjusted() > 40 or abs(d * scale) > limit:
         raise ValidationError({field: _("%(label)s: %(v)s is out of range (at most %(limit)s %(unit)s in absolute "
-                                        "value).") % {"label": label, "v": f"{d:.6g}", "limit": f"{limit / scale:,.0f}",
+                                        "value).") % {"label": label, "v": _plain(d), "limit": f"{limit / scale:,.0f}",
                                                       "unit": unit}}, code="range")
     return d
 
@@ -85,7 +93,7 @@ def to_number_in(value, *, field: str, label: str, lo: Decimal | int, hi: Decima
     d = _decimal(value, field=field, label=label)
     if d.adjusted() > 40 or not Decimal(lo) <= d <= Decimal(hi):
         raise ValidationError({field: _("%(label)s must be between %(lo)s and %(hi)s%(unit)s, not %(v)s.") % {
-            "label": label, "lo": lo, "hi": hi, "unit": unit, "v": f"{d:.10g}"}}, code="range")
+            "label": label, "lo": lo, "hi": hi, "unit": unit, "v": _plain(d)}}, code="range")
     return d
 
 

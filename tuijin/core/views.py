@@ -7,9 +7,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tuijin.core.models import ChangeLog, OperationLog
-from tuijin.org.middleware import SESSION_ZONE_KEY
-from tuijin.core.models import Zone
+from tuijin.core.changelog import describe
+from tuijin.core.models import ChangeLog, OperationLog, Zone
+from tuijin.core.operations import label_rows
+from tuijin.core.scope import SESSION_ZONE_KEY
 
 
 def server_error(request):
@@ -63,6 +64,7 @@ def changelog_list(request):
         raise PermissionDenied(_("Only the office may read the whole change history."))
     qs = ChangeLog.objects.select_related("content_type").filter(zone=request.zone)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page.object_list = describe(page.object_list)
     return render(request, "core/changelog_list.html", {"page": page})
 
 
@@ -72,4 +74,5 @@ def operation_list(request):
     if member is None or not member.is_admin:
         raise PermissionDenied(_("Only administrators may read the operation log."))
     page = Paginator(OperationLog.objects.all(), 50).get_page(request.GET.get("page"))
+    page.object_list = label_rows(page.object_list)
     return render(request, "core/operation_list.html", {"page": page})

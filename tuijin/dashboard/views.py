@@ -2,7 +2,7 @@ from django.shortcuts import render
 
 from tuijin.bulletins.selectors import PeriodError, bulletin_data_cached, bulletin_period
 from tuijin.core.periods import current_period, is_locked, period_code, period_from_params, period_label
-from tuijin.indicators.history import indicator_trend
+from tuijin.indicators.history import indicator_trend_cached
 from tuijin.projects import selectors as proj
 
 
@@ -20,9 +20,8 @@ def cockpit(request):
         data, error = None, str(exc)
     main = next((r["indicator_code"] for r in data["indicator_rows"] if r["main"]), "general_budget_revenue") \
         if data else "general_budget_revenue"
-    trend = indicator_trend(member=request.member, zone=zone, indicator_code=main, year=year)
-    funnel = proj.stage_funnel(member=request.member, zone=zone)
-    battle = proj.battle_map(member=request.member, zone=zone)
+    trend = indicator_trend_cached(member=request.member, zone=zone, indicator_code=main, year=year)
+    funnel, battle = proj.cockpit_projects(member=request.member, zone=zone)
     ind = trend["indicator"]
     charts = {
         "trend": {"name": ind.name if ind else "", "unit": ind.unit if ind else "", "this_year": trend["this_year"],

@@ -1,7 +1,7 @@
 """Importers plug into the framework here; an app registers them in its ``exchange.py`` module.
 
     from tuijin.exchange.base import Importer, ImportSummary, RowErrors, register
-    from tuijin.exchange.tabular import CellError, Column
+    from tuijin.sheets.tabular import CellError, Column
 
     @register
     class TargetImporter(Importer):
@@ -21,14 +21,13 @@ Values a person must confirm (``NeedsConfirmation``) stop the import until it is
 """
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from tuijin.exchange.tabular import CellError, Column, FileProblem, ParseResult, Row, Table, parse_table, read_table
+from tuijin.core.registry import app_modules
+from tuijin.sheets.tabular import CellError, Column, FileProblem, ParseResult, Row, Table, parse_table, read_table
 
 _REGISTRY: dict[str, type[Importer]] = {}
 
@@ -144,13 +143,7 @@ def register(cls: type[Importer]) -> type[Importer]:
 def importers() -> dict[str, type[Importer]]:
     """Every registered importer by name, after importing each tuijin app's ``exchange`` module once."""
     if not getattr(importers, "_loaded", False):
-        for config in apps.get_app_configs():
-            if config.name.startswith("tuijin."):
-                try:
-                    importlib.import_module(f"{config.name}.exchange")
-                except ModuleNotFoundError as exc:
-                    if exc.name != f"{config.name}.exchange":
-                        raise
+        app_modules("exchange")
         importers._loaded = True
     return _REGISTRY
 

@@ -21,7 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from tuijin.exchange.base import get_importer, run_import
-from tuijin.exchange.tabular import (MAX_BYTES, FileProblem, check_size, error_workbook, export_workbook,
+from tuijin.sheets.tabular import (MAX_BYTES, FileProblem, check_size, error_workbook, export_workbook,
                                      template_workbook)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

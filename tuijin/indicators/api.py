@@ -7,10 +7,11 @@ from rest_framework.views import APIView
 
 from tuijin.core.api import ScopedModelViewSet, ScopedReadOnlyViewSet
 from tuijin.core.permissions import member_of
-from tuijin.core.periods import PeriodError, parse_period
+from tuijin.core.params import api_errors
 from tuijin.indicators import services
 from tuijin.indicators.dispatch import dispatch_table
 from tuijin.indicators.exports import dispatch_json
+from tuijin.indicators.filters import ActualFilter, DispatchParams, TargetFilter
 from tuijin.indicators.models import Actual, Indicator, Target
 from tuijin.org.models import Unit
 from tuijin.core.models import Zone
@@ -49,6 +50,7 @@ class TargetViewSet(ScopedReadOnlyViewSet):
 
     queryset = Target.objects.select_related("zone", "indicator")
     serializer_class = TargetSerializer
+    filterset_class = TargetFilter
 
 
 class ActualSerializer(serializers.ModelSerializer):
@@ -74,15 +76,8 @@ class ActualViewSet(ScopedModelViewSet):
 
     queryset = Actual.objects.select_related("zone", "indicator", "unit")
     serializer_class = ActualSerializer
+    filterset_class = ActualFilter
     http_method_names = ["get", "post", "head", "options"]
-
-    def get_queryset(self):
-        qs = super().get_queryset()
-        p = self.request.query_params
-        for key in ("year", "month"):
-            if p.get(key):
-                qs = qs.filter(**{key: p[key]})
-        return qs
 
     def perform_create(self, serializer):
         d = serializer.validated_data
@@ -99,18 +94,19 @@ class ActualViewSet(ScopedModelViewSet):
 class DispatchView(APIView):
     """The dispatch table of a zone and month, as `tuijin dispatch --format json` gives it."""
 
-    @extend_schema(parameters=[OpenApiParameter("zone", str, required=True),
-                               OpenApiParameter("period", str, required=True, description="YYYY-MM")],
+    @extend_schema(parameters=[OpenApiParameter("zone", str, required=True, description="the zone's code"),
+                               OpenApiParameter("period", str, required=True, description="YYYY-MM",
+                                                pattern=r"^\d{4}-\d{1,2}$")],
                    responses={200: dict})
     def get(self, request):
         member = member_of(request)
-        zone = Zone.objects.restrict(member).filter(code=request.query_params.get("zone", "")).first()
+        params = DispatchParams(request.query_params)
+        if not params.is_valid():
+            raise ValidationError(api_errors(params.errors))
+        zone = Zone.objects.restrict(member).filter(code=params.cleaned_data["zone"]).first()
         if zone is None:
             raise NotFound(_("No such zone, or it is outside your data scope."))
-        try:
-            year, month = parse_period(request.query_params.get("period", ""))
-        except PeriodError as exc:
-            raise ValidationError(exc.message_dict) from exc
+        year, month = params.cleaned_data["period"]
         rows = dispatch_table(member=member, zone=zone, year=year, month=month)
         return Response(dispatch_json(rows, zone=zone, year=year, month=month))
 

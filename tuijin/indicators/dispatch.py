@@ -17,7 +17,7 @@ from decimal import Decimal
 
 import numpy as np
 
-from tuijin.core.cache import cached, data_version
+from tuijin.core.cache import Rows, cached, table_version
 from tuijin.core.models import FilingPeriod
 from tuijin.core.scope import SYSTEM
 from tuijin.core.validators import is_sane_amount
@@ -86,20 +86,26 @@ def _sane(value) -> tuple[Decimal | None, bool]:
     return (value, False) if is_sane_amount(value) else (None, True)
 
 
-def expected_figures(zone, year: int, month: int) -> dict[int, set[int]]:
-    """unit id → the filed indicators the unit is expected to report for the month.
+def expected_figures(zone, year: int, month: int, unit=None) -> dict[int, set[int]]:
+    """unit id → the filed indicators the unit is expected to report for the month (only ``unit``'s when given).
 
     A unit is expected to report an indicator when it has a target for it this year, reported it in an earlier
     month of this year, or reported it for the same month last year. Computed indicators are never filed.
     """
-    active = set(Unit.objects.filter(zone=zone, is_active=True, kind__in=FILING_KINDS).values_list("pk", flat=True))
-    filed = Indicator.objects.filter(zone=zone).exclude(rollup=Indicator.Rollup.RATIO).values_list("pk", flat=True)
+    units = Unit.objects.filter(zone=zone, is_active=True, kind__in=FILING_KINDS)
+    of_unit = {} if unit is None else {"unit": unit}
+    # Lookups into sets: no ordering (the models' default ordering joins the zone, units and indicators).
+    active = set((units.filter(pk=unit.pk) if unit is not None else units).order_by().values_list("pk", flat=True))
+    filed = Indicator.objects.filter(zone=zone).exclude(rollup=Indicator.Rollup.RATIO).order_by() \
+        .values_list("pk", flat=True)
     filed = set(filed)
     out: dict[int, set[int]] = defaultdict(set)
-    pairs = list(Target.objects.filter(zone=zone, year=year, unit__isnull=False).values_list("unit_id", "indicator_id"))
-    pairs += Actual.objects.filter(zone=zone, year=year, month__lt=month, state__in=COUNTED) \
-        .values_list("unit_id", "indicator_id").distinct()
-    pairs += Actual.objects.filter(zone=zone, year=year - 1, month=month).values_list("unit_id", "indicator_id")
+    pairs = list(Target.objects.filter(zone=zone, year=year, unit__isnull=False, **of_unit).order_by()
+                 .values_list("unit_id", "indicator_id"))
+    pairs += Actual.objects.filter(zone=zone, year=year, month__lt=month, state__in=COUNTED, **of_unit) \
+        .order_by().values_list("unit_id", "indicator_id").distinct()
+    pairs += Actual.objects.filter(zone=zone, year=year - 1, month=month, **of_unit).order_by() \
+        .values_list("unit_id", "indicator_id")
     for uid, iid in pairs:
         if uid in active and iid in filed:
             out[uid].add(iid)
@@ -108,24 +114,24 @@ def expected_figures(zone, year: int, month: int) -> dict[int, set[int]]:
 
 def _load(zone, year: int, month: int) -> tuple[dict, dict, dict]:
     cells: dict[tuple[int, int], _Cell] = {}
-    for uid, iid, ytd, last, state in Actual.objects.filter(zone=zone, year=year, month=month).values_list(
+    for uid, iid, ytd, last, state in Actual.objects.filter(zone=zone, year=year, month=month).order_by().values_list(
             "unit_id", "indicator_id", "ytd", "last_year_ytd", "state"):
         (ytd, bad_ytd), (last, bad_last) = _sane(ytd), _sane(last)
         cells[(uid, iid)] = _Cell(ytd, last, state, bad_ytd, bad_ytd or bad_last)
     # Last year's filings fill in a missing "same period last year".
-    for uid, iid, ytd in Actual.objects.filter(zone=zone, year=year - 1, month=month).values_list(
+    for uid, iid, ytd in Actual.objects.filter(zone=zone, year=year - 1, month=month).order_by().values_list(
             "unit_id", "indicator_id", "ytd"):
         cell = cells.setdefault((uid, iid), _Cell())
         if cell.last is None:
             cell.last, bad = _sane(ytd)
             cell.flagged = cell.flagged or bad
-    targets = {(uid, iid): v for uid, iid, v in Target.objects.filter(zone=zone, year=year).values_list(
+    targets = {(uid, iid): v for uid, iid, v in Target.objects.filter(zone=zone, year=year).order_by().values_list(
         "unit_id", "indicator_id", "value")}
     for key, value in targets.items():  # an impossible target is no target; its unit's row says so
         if not is_sane_amount(value):
             targets[key] = None
             cells.setdefault(key, _Cell()).flagged = True
-    plans = dict(MonthlyPlan.objects.filter(zone=zone, year=year).values_list("indicator_id", "shares"))
+    plans = dict(MonthlyPlan.objects.filter(zone=zone, year=year).order_by().values_list("indicator_id", "shares"))
     return cells, targets, plans
 
 
@@ -309,16 +315,19 @@ def _reason(level, gap, yoy, ind, ytd, state, is_zone, reported, expected_n) -> 
 
 
 def version(zone, year: int, month: int) -> str:
-    """Changes whenever anything the dispatch of this zone and month reads changes."""
-    return data_version(
-        Actual.objects.filter(zone=zone, year__in=(year, year - 1)),
-        Target.objects.filter(zone=zone, year=year),
-        Indicator.objects.filter(zone=zone),
-        Unit.objects.filter(zone=zone),
-        DispatchRule.objects.filter(zone=zone),
-        MonthlyPlan.objects.filter(zone=zone, year=year),
-        FilingPeriod.objects.filter(zone=zone, year=year, month=month),
-        FilingException.objects.filter(zone=zone, period__year=year, period__month=month),
+    """Changes whenever anything the dispatch of this zone and month (or of an earlier month of the year) reads
+    changes; a later month's filing leaves it, and the cockpit's cache of a locked month, alone."""
+    z = zone.pk
+    period = Rows(FilingPeriod, zone=z, year=year, month=month)
+    return table_version(
+        Rows(Actual, zone=z, year=(year, year - 1), month=tuple(range(1, month + 1))),
+        Rows(Target, zone=z, year=year),
+        Rows(Indicator, zone=z),
+        Rows(Unit, zone=z),
+        Rows(DispatchRule, zone=z),
+        Rows(MonthlyPlan, zone=z, year=year),
+        period,
+        Rows(FilingException, zone=z, period=period),
     )
 
 

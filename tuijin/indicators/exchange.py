@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from tuijin.exchange.base import ImportOption, ImportSummary, Importer, NeedsConfirmation, RowErrors, register
-from tuijin.exchange.tabular import CellError, Column
+from tuijin.sheets.tabular import CellError, Column
 from tuijin.indicators import services
 from tuijin.indicators.models import Actual, Indicator, Target
 from tuijin.org.models import Unit
@@ -113,9 +113,10 @@ class TargetImporter(Importer):
         return summary
 
     def export_rows(self, *, zone, member, filters):
+        from tuijin.indicators.filters import TargetFilter
+
         qs = Target.objects.restrict(member).filter(zone=zone).select_related("unit", "indicator")
-        if filters.get("year"):
-            qs = qs.filter(year=filters["year"])
+        qs = TargetFilter(filters, queryset=qs).qs_or_none()  # a malformed year: nothing
         return [{"year": t.year, "unit": t.unit.name if t.unit else "全区", "indicator": t.indicator.name,
                  "value": t.indicator.to_display(t.value)} for t in qs]
 
@@ -212,11 +213,10 @@ class ActualImporter(Importer):
         return summary
 
     def export_rows(self, *, zone, member, filters):
+        from tuijin.indicators.filters import ActualFilter
+
         qs = Actual.objects.restrict(member).filter(zone=zone).select_related("unit", "indicator")
-        if filters.get("year"):
-            qs = qs.filter(year=filters["year"])
-        if filters.get("month"):
-            qs = qs.filter(month=filters["month"])
+        qs = ActualFilter(filters, queryset=qs).qs_or_none()  # a malformed year or month: nothing
         return [{"year": a.year, "month": a.month, "unit": a.unit.name, "indicator": a.indicator.name,
                  "ytd": a.indicator.to_display(a.ytd), "last_year_ytd": a.indicator.to_display(a.last_year_ytd)}
                 for a in qs]

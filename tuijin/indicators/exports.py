@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from tuijin.core.periods import period_code, period_label
 from tuijin.engine.numbers import round_half_up
+from tuijin.indicators.stage_goals import stage_goal_status
 
 FILLS = {"red": "F8CBCB", "yellow": "FFF2B3", "green": "D9EFD9"}
 WARNING_WORDS = {"red": "红", "yellow": "黄", "green": "绿", "none": ""}
@@ -29,7 +30,11 @@ def dispatch_json(rows, *, zone, year: int, month: int) -> dict:
         else:
             item.update(counted_in_total=r.counted_in_total, not_reported=r.not_reported or None)
         out.append(item)
-    return {"zone": zone.code, "zone_name": zone.name, "period": period_code(year, month), "rows": out}
+    goals = [{k: v for k, v in g.as_dict().items() if k in ("goal", "indicator", "indicator_code", "met",
+                                                             "completion", "required")}
+             for g in stage_goal_status(zone, year, month)]
+    return {"zone": zone.code, "zone_name": zone.name, "period": period_code(year, month), "rows": out,
+            "stage_goals": goals}
 
 
 STATE_WORDS = {"draft": "草稿", "submitted": "已报送", "approved": "已审核", "returned": "已退回", "": ""}
@@ -45,7 +50,7 @@ def dispatch_workbook(rows, *, zone, year: int, month: int, codes: list[str] | N
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
-    from tuijin.exchange.writing import safe_text, workbook_bytes
+    from tuijin.sheets.writing import safe_text, workbook_bytes
 
     indicators, seen = [], set()
     for r in rows:
@@ -135,18 +140,18 @@ def _detail_sheet(ws, rows, *, zone, year: int, month: int) -> None:
     """Every row of the table with its state and reason, one line each (for sorting and filtering)."""
     from openpyxl.styles import Font
 
-    from tuijin.exchange.writing import safe_text
+    from tuijin.sheets.writing import safe_text
 
     headers = ["责任单位", "指标", "计量单位", "本年累计", "年度目标", "完成进度", "序时进度", "超(低)序时进度(百分点)",
                "上年同期", "同比增长", "组内排名", "预警", "说明", "填报状态", "计入合计"]
-    ws.append([f"{zone.name}{period_label(year, month)}调度明细"])
+    ws.append([safe_text(f"{zone.name}{period_label(year, month)}调度明细")])
     ws["A1"].font = Font(bold=True, size=13)
     ws.append(headers)
     for c in ws[2]:
         c.font = Font(bold=True)
     for r in sorted(rows, key=lambda r: (not r.is_zone, r.indicator_id)):
         places = r.decimals
-        ws.append([safe_text(r.unit), safe_text(r.indicator), r.display_unit,
+        ws.append([safe_text(r.unit), safe_text(r.indicator), safe_text(r.display_unit),
                    _num(round_half_up(r.actual_ytd, places)) if r.actual_ytd is not None else None,
                    _num(round_half_up(r.target, places)) if r.target is not None else None,
                    r.completion, r.time_progress if r.completion is not None else None,

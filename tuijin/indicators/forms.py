@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import cached_property
 
 from tuijin.core.validators import to_amount
 from tuijin.indicators.services import ensure_fileable
@@ -21,7 +22,7 @@ class FilingForm(forms.Form):
     def __init__(self, *args, rows: list[dict], indicators=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.rows = rows
-        self.indicators = {i.pk: i for i in (indicators or [])}  # the zone's whole catalogue
+        self._catalogue = indicators  # the zone's whole catalogue, read only when a stray cell is posted
         for r in rows:
             ind = r["indicator"]
             self.fields[f"ytd_{ind.pk}"] = forms.CharField(required=False, label=ind.name, max_length=40,
@@ -29,6 +30,10 @@ class FilingForm(forms.Form):
             if not r["last_year_known"]:
                 self.fields[f"last_{ind.pk}"] = forms.CharField(required=False, label=ind.name, max_length=40,
                                                                 initial=_initial(r["last_year_ytd"]))
+
+    @cached_property
+    def indicators(self) -> dict:
+        return {i.pk: i for i in (self._catalogue or [])}
 
     def clean(self):
         cleaned = super().clean()

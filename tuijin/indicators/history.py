@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
+from tuijin.core.cache import Rows, cached, table_version
 from tuijin.engine.outlook import Outlook, outlook
 from tuijin.indicators.dispatch import COUNTED, FILING_KINDS
 from tuijin.indicators.models import Actual, Indicator, Target
@@ -67,6 +68,20 @@ def indicator_trend(*, member, zone, indicator_code: str, year: int, unit=None) 
     else:
         hist = monthly_history(zone=zone, indicator=ind, years=years, unit=unit)
     return {"indicator": ind, "months": list(range(1, 13)), "this_year": hist[year], "last_year": hist[year - 1]}
+
+
+def indicator_trend_cached(*, member, zone, indicator_code: str, year: int) -> dict:
+    """``indicator_trend`` of the zone (the cockpit's line), kept in the cache until a figure of the indicator (or
+    of its parts) in these years, a target, a unit or the catalogue changes."""
+    ids = [i for row in Indicator.objects.filter(zone=zone, code=indicator_code).order_by()
+           .values_list("pk", "numerator_id", "denominator_id") for i in row if i is not None]
+    years = [year - 2, year - 1, year]
+    version = table_version(Rows(Actual, zone=zone.pk, indicator=ids, year=years),
+                            Rows(Target, zone=zone.pk, indicator=ids, year=years),
+                            Rows(Unit, zone=zone.pk), Rows(Indicator, zone=zone.pk))
+    who = f"{member.scope}:{member.unit_id if member.scope in ('unit', 'subtree') else ''}"
+    return cached("trend", zone.pk, indicator_code, year, who, version=version,
+                  compute=lambda: indicator_trend(member=member, zone=zone, indicator_code=indicator_code, year=year))
 
 
 def outlook_for(*, zone, indicator: Indicator, year: int, month: int, row) -> Outlook:

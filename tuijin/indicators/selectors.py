@@ -8,8 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from tuijin.core.cache import cached
 from tuijin.core.models import FilingPeriod
+from tuijin.core.scope import SYSTEM
 from tuijin.indicators.dispatch import FILING_KINDS, expected_figures
+from tuijin.indicators.dispatch import version as dispatch_version
 from tuijin.indicators.models import Actual, FilingException, Indicator, Target
 from tuijin.org.models import Unit
 
@@ -69,19 +72,33 @@ class UnitFiling:
         return "、".join(parts)
 
 
-def filing_status(*, member, zone, year: int, month: int) -> list[UnitFiling]:
+def filing_status(*, member, zone, year: int, month: int, unit=None) -> list[UnitFiling]:
     """Every unit in the member's scope expected to file the month (or that filed it), with what it has filed
-    and what is missing."""
-    expected = expected_figures(zone, year, month)
+    and what is missing; only ``unit`` when given (the filing page reads one unit's).
+
+    The whole zone's is kept in the cache with the dispatch table (it reads what the dispatch reads, so the same
+    data version) and cut to the member's units."""
+    if unit is None:
+        every = cached("filing-status", zone.pk, year, month, version=dispatch_version(zone, year, month),
+                       compute=lambda: _filing_status(SYSTEM, zone, year, month, None))
+        visible = set(Unit.objects.restrict(member).filter(zone=zone).order_by().values_list("pk", flat=True))
+        return [e for e in every if e.unit.pk in visible]
+    return _filing_status(member, zone, year, month, unit)
+
+
+def _filing_status(member, zone, year: int, month: int, unit) -> list[UnitFiling]:
+    expected = expected_figures(zone, year, month, unit=unit)
     names, order = {}, {}
-    for pk, name, sort_order in Indicator.objects.filter(zone=zone).values_list("pk", "name", "sort_order"):
+    for pk, name, sort_order in Indicator.objects.filter(zone=zone).order_by().values_list("pk", "name", "sort_order"):
         names[pk], order[pk] = name, (sort_order, pk)
     units = Unit.objects.filter(zone=zone, is_active=True, kind__in=FILING_KINDS).order_by("sort_order", "id")
     units = units.filter(pk__in=Unit.objects.restrict(member).values("pk"))
+    actuals = Actual.objects.filter(zone=zone, year=year, month=month).order_by()
+    if unit is not None:
+        units, actuals = units.filter(pk=unit.pk), actuals.filter(unit=unit)
     out = {u.pk: UnitFiling(unit=u, expected=len(expected.get(u.pk, ()))) for u in units}
     filed: dict[int, set[int]] = {}
-    for uid, iid, state, reason in Actual.objects.filter(zone=zone, year=year, month=month).values_list(
-            "unit_id", "indicator_id", "state", "return_reason"):
+    for uid, iid, state, reason in actuals.values_list("unit_id", "indicator_id", "state", "return_reason"):
         entry = out.get(uid)
         if entry is None:
             continue
@@ -93,7 +110,7 @@ def filing_status(*, member, zone, year: int, month: int) -> list[UnitFiling]:
         entry.missing = [names[i] for i in sorted(expected.get(uid, set()) - filed.get(uid, set()), key=order.get)]
     period = FilingPeriod.objects.filter(zone=zone, year=year, month=month).first()
     if period is not None:
-        for uid, reason in FilingException.objects.filter(period=period).values_list("unit_id", "reason"):
+        for uid, reason in FilingException.objects.filter(period=period).order_by().values_list("unit_id", "reason"):
             if uid in out:
                 out[uid].not_reported = reason
     return [e for e in out.values() if e.expected or e.filed]
@@ -122,12 +139,14 @@ def split_check(*, member, zone, year: int) -> list[dict]:
 
 def filing_rows(*, member, unit, year: int, month: int) -> list[dict]:
     """What a unit files for a month: every filable indicator with its target, last month and state."""
-    zone = unit.zone
-    actuals = {a.indicator_id: a for a in Actual.objects.restrict(member).filter(unit=unit, year=year, month=month)}
-    prev = dict(Actual.objects.filter(unit=unit, year=year, month=month - 1).values_list("indicator_id", "ytd")) \
-        if month > 1 else {}
-    last = dict(Actual.objects.filter(unit=unit, year=year - 1, month=month).values_list("indicator_id", "ytd"))
-    targets = dict(Target.objects.filter(unit=unit, year=year).values_list("indicator_id", "value"))
+    zone = unit.zone_id  # the id: the unit's zone is not read for it
+    actuals = {a.indicator_id: a for a in Actual.objects.restrict(member).filter(unit=unit, year=year, month=month)
+               .order_by()}
+    prev = dict(Actual.objects.filter(unit=unit, year=year, month=month - 1).order_by()
+                .values_list("indicator_id", "ytd")) if month > 1 else {}
+    last = dict(Actual.objects.filter(unit=unit, year=year - 1, month=month).order_by()
+                .values_list("indicator_id", "ytd"))
+    targets = dict(Target.objects.filter(unit=unit, year=year).order_by().values_list("indicator_id", "value"))
     rows = []
     for ind in indicator_list(member=member, zone=zone).exclude(rollup=Indicator.Rollup.RATIO):
         a = actuals.get(ind.pk)

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -83,7 +83,7 @@ def dispatch_view(request):
         units.sort(key=lambda e: (e["group"], e["unit_id"]))
     body = ([table["zone"]] if "zone" in table else []) + units
     for e in body:
-        # 2,400 cells: built here with format_html, the template engine would take most of the request's time
+        # 2,400 cells: built here in Python (_cell_html), the template engine would take most of the request's time
         e["row_html"] = mark_safe("".join(_cell_html(e["cells"].get(i["code"])) for i in indicators))
     status = selectors.filing_status(member=request.member, zone=request.zone, year=year, month=month)
     return render(request, "indicators/dispatch.html", _ctx(
@@ -93,27 +93,28 @@ def dispatch_view(request):
 
 
 def _cell_html(c) -> str:
+    """One cell of the dispatch table. Plain strings with every value escaped, as format_html would do, at a
+    fraction of its cost: a zone's table has up to 2,400 cells."""
     if c is None:
         return '<td class="num warn-none"><span class="text-muted">—</span></td>'
     if c.actual_ytd is None:
         word = "未报" if c.not_reported else "异常值" if c.abnormal else "未填报"
-        return format_html('<td class="num warn-none" title="{}"><span class="text-muted">{}</span></td>',
-                           c.not_reported or c.warning_reason, word)
+        return f'<td class="num warn-none" title="{escape(c.not_reported or c.warning_reason)}">' \
+               f'<span class="text-muted">{word}</span></td>'
     parts = [format_fixed(c.actual_ytd, c.decimals)]
     if c.is_zone and c.complete is False:
-        parts.append(format_html('<div class="small"><span class="badge text-bg-warning">已报{}/{}</span></div>',
-                                 c.units_reported, c.units_expected))
+        parts.append(f'<div class="small"><span class="badge text-bg-warning">已报{escape(c.units_reported)}/'
+                     f'{escape(c.units_expected)}</span></div>')
     if c.completion is not None:
         rank = f" · 第{c.rank}名" if c.rank else ""
-        parts.append(format_html('<div class="small">完成 {}{}</div>', percent_text(c.completion), rank))
+        parts.append(f'<div class="small">完成 {escape(percent_text(c.completion))}{escape(rank)}</div>')
     if c.yoy_growth is not None:
         label = "可比同比" if c.is_zone and c.complete is False else "同比"
-        parts.append(format_html('<div class="small text-muted">{} {}</div>', label, percent_text(c.yoy_growth)))
+        parts.append(f'<div class="small text-muted">{label} {escape(percent_text(c.yoy_growth))}</div>')
     if c.state and c.state != Actual.State.APPROVED and not c.is_zone:
         colour, word = STATE_BADGES.get(c.state, ("secondary", c.state))
-        parts.append(format_html('<div class="small"><span class="badge text-bg-{}">{}</span></div>', colour, word))
-    return format_html('<td class="num warn-{}" title="{}">{}</td>', c.warning, c.warning_reason,
-                       mark_safe("".join(str(p) for p in parts)))
+        parts.append(f'<div class="small"><span class="badge text-bg-{escape(colour)}">{escape(word)}</span></div>')
+    return f'<td class="num warn-{escape(c.warning)}" title="{escape(c.warning_reason)}">{"".join(parts)}</td>'
 
 
 def percent_text(fraction) -> str:
@@ -210,8 +211,8 @@ def filing_view(request):
                     form.add_error(None, m)
         if form.errors:
             messages.error(request, _("Nothing was saved: correct the marked figures and save again."))
-    status = next((s for s in selectors.filing_status(member=member, zone=request.zone, year=year, month=month)
-                   if s.unit.pk == unit.pk), None)
+    status = next((s for s in selectors.filing_status(member=member, zone=request.zone, year=year, month=month,
+                                                      unit=unit) if s.unit.pk == unit.pk), None)
     return render(request, "indicators/filing.html", _ctx(
         year, month, unit=unit, units=units, lines=form.lines(), form=form, confirm_needed=confirm_needed,
         period_obj=selectors.period_state(zone=request.zone, year=year, month=month), status=status,

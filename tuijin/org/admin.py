@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from tuijin.core.admin import ReadOnlyAdmin
 from tuijin.org.models import Member, Unit
 
 
@@ -11,6 +12,8 @@ class UnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Member)
-class MemberAdmin(admin.ModelAdmin):
+class MemberAdmin(ReadOnlyAdmin):
+    """For reference only: members are added and changed on the members pages, which refuse a role or scope above one's own."""
+
     list_display = ("user", "full_name", "zone", "unit", "role", "scope")
     list_filter = ("zone", "role", "scope")

@@ -1,11 +1,11 @@
 from django.utils.translation import gettext_lazy as _
-from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from tuijin.core.api import ScopedModelViewSet
+from tuijin.core.params import ParamFilterSet, TextFilter
 from tuijin.org import services
 from tuijin.org.models import Member, Unit
 
@@ -25,16 +25,20 @@ class UnitSerializer(serializers.ModelSerializer):
         return parent
 
 
+class UnitFilter(ParamFilterSet):
+    zone = TextFilter(field_name="zone__code", help_text="the zone's code, e.g. huaian")
+
+    class Meta:
+        model = Unit
+        fields: list = []
+
+
 class UnitViewSet(ScopedModelViewSet):
     """Units of the zones you see (责任单位), a tree by ``parent``."""
 
     queryset = Unit.objects.select_related("zone").order_by("zone__code", "path")
     serializer_class = UnitSerializer
-
-    def get_queryset(self):
-        qs = super().get_queryset()
-        zone = self.request.query_params.get("zone")
-        return qs.filter(zone__code=zone) if zone else qs
+    filterset_class = UnitFilter
 
     def perform_create(self, serializer):
         member = self.request.member
@@ -86,12 +90,8 @@ class MemberViewSet(ScopedModelViewSet):
         unit = data.get("unit")
         if unit is not None and not Unit.objects.restrict(self.request.member).filter(pk=unit.pk).exists():
             raise serializers.ValidationError({"unit": _("No such unit, or it is outside your data scope.")})
-        target = serializer.instance
-        with transaction.atomic():
-            if data:
-                target = services.member_update(member=self.request.member, target=target, **data)
-            if active is not None:
-                target = services.member_set_active(member=self.request.member, target=target, active=active)
+        target = services.member_change(member=self.request.member, target=serializer.instance, is_active=active,
+                                        **data)
         serializer.instance = Member.objects.select_related("user", "zone", "unit").get(pk=target.pk)
 
     @extend_schema(request=PasswordResetSerializer, responses={204: None})

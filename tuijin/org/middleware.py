@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-from tuijin.org.models import Member
 from tuijin.core.models import Zone
-
-SESSION_ZONE_KEY = "tuijin_zone_id"
+from tuijin.core.scope import SESSION_ZONE_KEY
+from tuijin.org.models import Member
 
 
 def member_for(user) -> Member | None:

@@ -68,6 +68,9 @@ class Member(ZonedModel):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     must_change_password = models.BooleanField(_("must change password"), default=True)
 
+    # Kept on the user, recorded with the member: the change history shows who disabled or enabled whom.
+    changelog_extra = {"is_active": _("account enabled")}
+
     class Meta:
         ordering = ["zone", "unit__sort_order", "id"]
         verbose_name = _("member")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
@@ -15,6 +16,8 @@ from tuijin.core.validators import INT_LIMIT, clean_name, to_int
 from tuijin.org.models import Member, Unit
 
 PHONE = re.compile(r"[0-9+\-() ]*")
+# Initial passwords the office reads out or hands over on paper: no 0/O, 1/l/I that a reader could confuse.
+PASSWORD_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"
 
 
 def ensure_zone(member, zone) -> None:
@@ -63,9 +66,10 @@ def _check_parent(unit: Unit, parent: Unit | None) -> None:
 
 @transaction.atomic
 def unit_create(*, member, zone: Zone, name: str, kind: str, parent: Unit | None = None,
-                group: str = "", sort_order: int = 0) -> Unit:
+                group: str = "", sort_order: int = 0, is_active: bool = True) -> Unit:
     unit = Unit(zone=zone, name=_name(Unit, "name", name), kind=kind, parent=parent, group=_name(Unit, "group", group),
-                sort_order=to_int(sort_order, field="sort_order", label=_label(Unit, "sort_order"), hi=INT_LIMIT))
+                sort_order=to_int(sort_order, field="sort_order", label=_label(Unit, "sort_order"), hi=INT_LIMIT),
+                is_active=bool(is_active))
     _check_parent(unit, parent)
     unit.full_clean(exclude=["path"])
     # Creating a unit is setting up the zone: office work.
@@ -170,7 +174,8 @@ def _locked_target(member, target: Member) -> Member:
 
 @transaction.atomic
 def member_create(*, member, username: str, password: str, unit: Unit | None, role: str,
-                  scope: str, full_name: str = "", title: str = "", must_change_password: bool = True) -> Member:
+                  scope: str, full_name: str = "", title: str = "", phone: str = "",
+                  must_change_password: bool = True) -> Member:
     """Create a user and place them in a unit; a member without a unit is refused."""
     if unit is None:
         raise ValidationError({"unit": _("A member must belong to a unit.")})
@@ -182,14 +187,15 @@ def member_create(*, member, username: str, password: str, unit: Unit | None, ro
     User = get_user_model()
     username = _username(User, username)
     full_name, title = _name(Member, "full_name", full_name), _name(Member, "title", title)
+    phone = _phone(phone)
     if User.objects.filter(username=username).exists():
         raise ValidationError({"username": _("The user name 「%(name)s」 is taken.") % {"name": username}})
     user = User(username=username)
-    validate_password(password, user)
+    _check_password(password, user)
     user.set_password(password)
     user.save()
     new = Member(user=user, zone=unit.zone, unit=unit, role=role, scope=scope, full_name=full_name,
-                 title=title, must_change_password=must_change_password)
+                 title=title, phone=phone, must_change_password=must_change_password)
     new.full_clean(exclude=["user"])
     new.save()
     return new
@@ -204,11 +210,10 @@ def member_update(*, member, target: Member, **changes) -> Member:
     for field, value in changes.items():
         if field not in {"unit", "role", "scope", "full_name", "title", "phone"}:
             raise ValueError(f"unknown member field {field}")
-        if field in ("full_name", "title", "phone"):
+        if field in ("full_name", "title"):
             value = _name(Member, field, value)
-        if field == "phone" and not PHONE.fullmatch(value):
-            raise ValidationError({"phone": _("%(label)s: only digits, spaces and + - ( ).") % {
-                "label": _label(Member, "phone")}})
+        elif field == "phone":
+            value = _phone(value)
         setattr(target, field, value)
     ensure_can_grant(member, role=changes.get("role"), scope=changes.get("scope"))
     if "unit" in changes:
@@ -217,6 +222,22 @@ def member_update(*, member, target: Member, **changes) -> Member:
     target.full_clean(exclude=["user"])
     target.save()
     return target
+
+
+def _phone(value) -> str:
+    value = _name(Member, "phone", value)
+    if not PHONE.fullmatch(value):
+        raise ValidationError({"phone": _("%(label)s: only digits, spaces and + - ( ).") % {
+            "label": _label(Member, "phone")}})
+    return value
+
+
+def _check_password(password, user) -> None:
+    """Django's password validators, their messages on the password field."""
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
 
 
 def _username(User, username) -> str:
@@ -247,8 +268,8 @@ def member_set_active(*, member, target: Member, active: bool) -> Member:
     user = target.user
     if user.is_active != active:
         user.is_active = active
+        target.save(update_fields=["updated"])  # first: the change history records the account as it was and is
         user.save(update_fields=["is_active"])
-        target.save(update_fields=["updated"])  # the change history shows who disabled whom
     if not active:
         _revoke_tokens(user)
     return target
@@ -259,13 +280,30 @@ def member_reset_password(*, member, target: Member, password: str) -> Member:
     """Give a member a new initial password: they must change it at the next sign-in; their tokens are revoked."""
     target = _locked_target(member, target)
     user = target.user
-    try:
-        validate_password(password, user)
-    except ValidationError as exc:
-        raise ValidationError({"password": exc.messages}) from exc
+    _check_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
     target.must_change_password = True
     target.save(update_fields=["must_change_password", "updated"])
     _revoke_tokens(user)
     return target
+
+
+@transaction.atomic
+def member_change(*, member, target: Member, is_active: bool | None = None, **changes) -> Member:
+    """Change a member's fields and enable or disable them, all or nothing: the members page and the API."""
+    if not changes and is_active is None:
+        return _locked_target(member, target)
+    if changes:
+        target = member_update(member=member, target=target, **changes)
+    if is_active is not None:
+        target = member_set_active(member=member, target=target, active=is_active)
+    return target
+
+
+def initial_password(length: int = 12) -> str:
+    """A random initial password (letters and digits, both present) that passes the password validators."""
+    while True:
+        password = "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(length))
+        if any(c.isdigit() for c in password) and any(c.isalpha() for c in password):
+            return password

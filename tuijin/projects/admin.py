@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from tuijin.core.admin import ReadOnlyAdmin
 from tuijin.projects.models import LagRuleSetting, NodePlanTemplate, Project, TemplateNode
 
 
@@ -21,7 +22,9 @@ class LagRuleSettingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(ReadOnlyAdmin):
+    """For reference only: a project is written through the ledger's pages, API and import (its services check scope, dates and amounts)."""
+
     list_display = ("code", "name", "zone", "unit", "stage", "status")
     list_filter = ("zone", "stage", "category")
     search_fields = ("code", "name")

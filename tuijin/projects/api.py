@@ -6,6 +6,7 @@ from tuijin.campaigns.models import Campaign
 from tuijin.core.api import ScopedModelViewSet
 from tuijin.org.models import Unit
 from tuijin.projects import lifecycle, services
+from tuijin.projects.filters import ProjectApiFilter
 from tuijin.projects.models import Project, ProjectProgress
 
 
@@ -41,15 +42,11 @@ class ProjectViewSet(ScopedModelViewSet):
 
     queryset = Project.objects.select_related("zone", "unit")
     serializer_class = ProjectSerializer
+    filterset_class = ProjectApiFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        qs = super().get_queryset()
-        f = self.request.query_params
-        for key in ("stage", "category", "unit"):
-            if f.get(key):
-                qs = qs.filter(**{key if key != "unit" else "unit_id": f[key]})
-        return qs.order_by("zone__code", "code")
+        return super().get_queryset().order_by("zone__code", "code")
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -93,7 +90,7 @@ class ProgressViewSet(ScopedModelViewSet):
             raise NotFound(_("No such project, or it is outside your data scope."))
         serializer.instance = services.progress_save(
             member=self.request.member, project=project, year=d["year"], month=d["month"],
-            invested_month=d["invested_month"], physical_progress=d.get("physical_progress", ""),
+            invested_month=d.get("invested_month"), physical_progress=d.get("physical_progress", ""),
             problems=d.get("problems", ""), raise_ticket=d.get("raise_ticket", False),
             assignee_unit=d.get("assignee_unit"))
 

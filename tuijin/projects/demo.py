@@ -89,10 +89,12 @@ def progress_for(projects: list[Project], rng: random.Random, until: dt.date | N
             if y != year:
                 ytd, year = Decimal(0), y
             month_amount = (p.planned_investment / 30 * Decimal(str(rng.uniform(0.5, 1.5)))).quantize(Decimal(1))
-            ytd += month_amount
             done = p.completed_actual is not None and D(y, m, 1) > p.completed_actual
+            if done:
+                month_amount = Decimal(0)  # nothing more invested once built: the year's total stands still
+            ytd += month_amount  # 本年累计 is always the sum of the year's 本月 figures, as progress_save keeps it
             rows.append(ProjectProgress(
-                zone=p.zone, project=p, year=y, month=m, invested_month=Decimal(0) if done else month_amount,
+                zone=p.zone, project=p, year=y, month=m, invested_month=month_amount,
                 invested_ytd=ytd, state=ProjectProgress.State.APPROVED, filed_on=min(D(y, m, 25), last),
                 physical_progress="已竣工投产" if done else rng.choice(["主体结构施工", "钢结构安装", "设备进场调试",
                                                                    "厂房封顶", "基础施工", "室外配套施工"]),

@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 
 from tuijin.exchange.base import ImportSummary, Importer, RowErrors, register
-from tuijin.exchange.tabular import CellError, Column
+from tuijin.sheets.tabular import CellError, Column
 from tuijin.org.models import Unit
 from tuijin.projects import lifecycle, services
 from tuijin.projects.models import Project
@@ -30,7 +30,8 @@ def ledger_columns() -> list[Column]:
         Column("项目编号", "code", required=True, max_length=40, help="在本开发区内唯一;重复导入按编号更新"),
         Column("项目名称", "name", required=True, max_length=200, width=30),
         Column("项目类别", "category", "choice", required=True, choices=CATEGORIES),
-        Column("是否外资", "is_foreign", "boolean", help="是/否", width=8),
+        Column("是否外资", "is_foreign", "boolean", help="是/否(也可填外资/内资)", width=8,
+               words={"外资": True, "内资": False}),
         Column("所属行业", "industry", max_length=60),
         Column("投资主体", "investor", max_length=200, width=24),
         Column("计划总投资(万元)", "planned_investment", required=True, **money),

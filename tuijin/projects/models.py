@@ -201,3 +201,6 @@ class LagRuleSetting(ZonedModel):
         constraints = [models.UniqueConstraint(fields=["zone"], name="lag_rule_one_per_zone")]
         verbose_name = _("lag rule")
         verbose_name_plural = _("lag rules")
+
+    def __str__(self) -> str:
+        return f"{self.zone} {self._meta.verbose_name}"

@@ -23,36 +23,14 @@ SORTS = {"code": "code", "-code": "-code", "investment": "planned_investment", "
 
 
 def project_list(*, member, zone, filters: dict | None = None):
+    """The ledger's projects, filtered as ``projects.filters.ProjectFilter`` reads ``filters`` (an address's
+    parameters): a malformed one (an id that cannot be one, NaN as an amount, a date that is none) matches nothing."""
+    from tuijin.projects.filters import ProjectFilter
+
     f = filters or {}
     qs = Project.objects.restrict(member).filter(zone=zone).select_related("unit", "campaign")
-    for key in ("unit", "campaign"):  # ids from the address: one that cannot be an id matches nothing
-        if f.get(key) and not str(f[key]).isdigit():
-            return qs.none()
-    if f.get("unit"):
-        qs = qs.filter(unit_id=f["unit"])
-    if f.get("stage"):
-        qs = qs.filter(stage=f["stage"])
-    if f.get("category"):
-        qs = qs.filter(category=f["category"])
-    if f.get("campaign"):
-        qs = qs.filter(campaign_id=f["campaign"])
-    if f.get("status"):
-        qs = qs.filter(status=f["status"])
-    if f.get("foreign") in ("1", "0"):
-        qs = qs.filter(is_foreign=f["foreign"] == "1")
-    for key, lookup in (("inv_min", "planned_investment__gte"), ("inv_max", "planned_investment__lte")):
-        if f.get(key):
-            try:
-                qs = qs.filter(**{lookup: Decimal(str(f[key]))})
-            except ArithmeticError:
-                pass
-    q = str(f.get("q") or "").replace("\x00", "")  # PostgreSQL text cannot hold NUL
-    if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q) | Q(investor__icontains=q))
-    if f.get("lagging") == "1":  # the lagging list's projects (see lagging_projects)
-        lag = lag_map(qs.filter(status=Project.Status.ACTIVE), as_of=f.get("as_of") or as_of_date(zone), zone=zone)
-        qs = qs.filter(pk__in=[pk for pk, v in lag.items() if v["lagging"]])
-    return qs.order_by(SORTS.get(f.get("sort", ""), "code"), "id")
+    qs = ProjectFilter(f, queryset=qs, zone=zone).qs_or_none()
+    return qs.order_by(SORTS.get(str(f.get("sort", "")), "code"), "id")
 
 
 def lag_rule(zone) -> lag_engine.LagRule:
@@ -120,6 +98,25 @@ def lagging_projects(*, member, zone, as_of: dt.date | None = None) -> list[dict
     out = [{"project": p, "pk": p.pk, "code": p.code, "name": p.name, "unit": p.unit.name, "sponsor": p.sponsor,
             **lag[pk]} for pk, p in projects.items()]
     return sorted(out, key=lambda x: (-x["days_late"], x["code"]))
+
+
+def projects_version(zone) -> str:
+    """Changes whenever the zone's ledger (projects, their nodes and progress), its lag rule or its units change
+    (``core.cache``): what the funnel, the battle map, performance and the lagging list read."""
+    from tuijin.core.cache import Rows, table_version
+    from tuijin.org.models import Unit
+
+    return table_version(*(Rows(m, zone=zone.pk) for m in (Project, ProjectNode, ProjectProgress, LagRuleSetting,
+                                                            Unit)))
+
+
+def cockpit_projects(*, member, zone) -> tuple[list[dict], dict]:
+    """The cockpit's stage funnel and battle map, kept in the cache until the ledger changes."""
+    from tuijin.core.cache import cached
+
+    who = f"{member.scope}:{member.unit_id if member.scope in ('unit', 'subtree') else ''}"
+    return cached("cockpit-projects", zone.pk, who, version=projects_version(zone),
+                  compute=lambda: (stage_funnel(member=member, zone=zone), battle_map(member=member, zone=zone)))
 
 
 def stage_funnel(*, member, zone, year: int | None = None) -> list[dict]:

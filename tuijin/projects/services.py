@@ -17,6 +17,7 @@ from tuijin.org.models import Unit
 from tuijin.projects import lifecycle
 from tuijin.projects.lifecycle import current_stage  # noqa: F401  (re-exported: callers derive stages here)
 from tuijin.projects.models import NodePlanTemplate, Project, ProjectNode, ProjectProgress
+from tuijin.projects.signals import problems_reported
 
 EDITABLE = {
     "code", "name", "category", "is_foreign", "industry", "investor", "planned_investment", "year_planned_investment",
@@ -426,13 +427,10 @@ def progress_save(*, member, project: Project, year: int, month: int, invested_m
     if raise_ticket:
         if not problems.strip():
             raise ValidationError({"problems": _("Describe the problems to raise a ticket for them.")})
-        from tuijin.tickets.routing import default_assignee
-        from tuijin.tickets.services import ticket_raise
-
-        unit = assignee_unit or default_assignee(project.zone, problems, project=project)
-        title = f"{project.name}:{' '.join(problems.split())[:60]}"[:200]  # one line, the ticket title's length
-        ticket_raise(member=member, zone=project.zone, title=title, description=problems, assignee_unit=unit,
-                     source="project", project=project)
+        receivers = problems_reported.send(sender=ProjectProgress, member=member, progress=progress,
+                                           assignee_unit=assignee_unit)
+        if not receivers:  # nobody raises tickets on this site: say so rather than drop the request
+            raise ValidationError({"problems": _("Tickets cannot be raised here.")})
     return progress
 
 

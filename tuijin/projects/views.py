@@ -12,12 +12,17 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tuijin.campaigns.models import Campaign
-from tuijin.core.periods import PeriodError, as_of_date, parse_period
+from tuijin.core.downloads import wants_xlsx, xlsx_response
+from tuijin.core.forms import put_errors
+from tuijin.core.params import ListParams, read_params, warn_invalid
+from tuijin.core.periods import as_of_date, period_from_params
 from tuijin.core.scope import CHANGE
 from tuijin.org.models import Unit
 from tuijin.projects import lifecycle, selectors, services
+from tuijin.projects.filters import ProjectFilter
 from tuijin.projects.forms import ProgressForm, ProjectForm
 from tuijin.projects.models import Project, ProjectProgress
+from tuijin.sheets.tabular import Column
 
 FILTER_KEYS = ("unit", "stage", "category", "campaign", "lagging", "foreign", "inv_min", "inv_max", "q", "sort",
                "status")
@@ -30,10 +35,10 @@ def _filters(request) -> dict:
 def ledger(request):
     """The project ledger: filters, sort, pagination and a totals row."""
     filters = _filters(request)
+    warn_invalid(request, ProjectFilter(filters, zone=request.zone))  # a malformed filter: an empty list, and why
     qs = selectors.project_list(member=request.member, zone=request.zone, filters=filters)
     totals = selectors.ledger_totals(qs)
-    per_page = request.GET.get("per_page", "")
-    per_page = min(int(per_page), 200) if per_page.isdigit() and int(per_page) > 0 else 20  # bad input: the default
+    per_page = min(read_params(request, ListParams).get("per_page") or 20, 200)
     page = Paginator(qs, per_page).get_page(request.GET.get("page"))
     lag = selectors.lag_map(list(page.object_list), zone=request.zone)
     for p in page.object_list:
@@ -46,15 +51,6 @@ def ledger(request):
         "query": request.GET.urlencode(), "as_of": as_of_date(request.zone),
     }
     return render(request, "projects/ledger.html", context)
-
-
-def _put_errors(form, exc: ValidationError) -> None:
-    """A service's refusal back on the form, on the field it names."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def project_form(request, pk=None):
@@ -77,7 +73,7 @@ def project_form(request, pk=None):
                 else:
                     project = services.project_update(member=member, project=project, stage=stage, **fields)
             except ValidationError as exc:
-                _put_errors(form, exc)
+                put_errors(form, exc)
             else:
                 messages.success(request, _("Project saved."))
                 return redirect("projects:detail", pk=project.pk)
@@ -104,7 +100,7 @@ def search(request):
 
 
 def _project_or_404(request, pk) -> Project:
-    project = Project.objects.restrict(request.member).filter(pk=pk).select_related("unit", "campaign").first()
+    project = Project.objects.restrict(request.member).filter(pk=pk).select_related("unit", "campaign", "zone").first()
     if project is None:
         raise Http404(_("No such project, or it is outside your data scope."))
     return project
@@ -125,7 +121,7 @@ def detail(request, pk):
                     try:
                         services.progress_save(member=request.member, project=project, **progress_form.cleaned_data)
                     except ValidationError as exc:
-                        _put_errors(progress_form, exc)
+                        put_errors(progress_form, exc)
                     else:
                         messages.success(request, _("Progress saved."))
                         return redirect("projects:detail", pk=pk)
@@ -178,12 +174,9 @@ def battle_map(request):
 
 
 def performance_view(request):
-    # A malformed period in the address opens the zone's as-of year (end of year), never an error page.
-    try:
-        year, month = parse_period(f"{request.GET.get('year') or as_of_date(request.zone).year}-"
-                                   f"{request.GET.get('month') or 12}")
-    except PeriodError:
-        year, month = as_of_date(request.zone).year, 12
+    # The page opens on the zone's current period (the month its figures are at); a malformed one in the address
+    # opens that too, never an error page.
+    year, month = period_from_params(request.GET, request.zone)
     category = request.GET.get("category") or None
     perf = selectors.project_performance(member=request.member, zone=request.zone, year=year, month=month,
                                          category=category)
@@ -194,4 +187,9 @@ def performance_view(request):
 
 def lagging(request):
     rows = selectors.lagging_projects(member=request.member, zone=request.zone)
+    if wants_xlsx(request):
+        columns = [Column("项目编号", "code", width=14), Column("项目名称", "name", width=36),
+                   Column("责任单位", "unit", width=18), Column("包挂领导", "sponsor", width=12),
+                   Column("逾期天数", "days_late", "integer", width=10), Column("滞后原因", "reason", width=60)]
+        return xlsx_response(columns, rows, title="滞后项目", zone=request.zone)
     return render(request, "projects/lagging.html", {"rows": rows, "as_of": as_of_date(request.zone)})

@@ -12,8 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tuijin.campaigns.models import KeyTask
+from tuijin.core.downloads import wants_xlsx, xlsx_response
+from tuijin.core.params import warn_invalid
+from tuijin.org.models import Unit
 from tuijin.projects.models import Project, ProjectProgress
+from tuijin.sheets.tabular import Column
 from tuijin.tickets import routing, selectors, services
+from tuijin.tickets.filters import TicketFilter
 from tuijin.tickets.forms import TicketForm
 from tuijin.tickets.models import Ticket
 
@@ -25,16 +30,35 @@ def _form(request, *args, **kwargs) -> TicketForm:
 
 def inbox(request):
     """The tickets of the member's units, with what is overdue."""
-    filters = {k: request.GET.get(k, "") for k in ("state", "unit", "source", "open")}
+    filters = {k: request.GET.get(k, "") for k in ("state", "unit", "source", "open", "task", "project", "q", "overdue")
+               if request.GET.get(k)}
+    warn_invalid(request, TicketFilter(filters))  # a malformed filter: an empty list, and why
     qs = selectors.ticket_list(member=request.member, zone=request.zone, filters=filters)
-    if request.GET.get("task", "").isdigit():
-        qs = qs.filter(key_task_id=request.GET["task"])
+    if wants_xlsx(request):
+        return _inbox_xlsx(request, qs)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     selectors.with_overdue(page.object_list)
     stats = selectors.ticket_stats_by_unit(member=request.member, zone=request.zone)
     return render(request, "tickets/inbox.html", {"page": page, "stats": stats, "filters": filters,
-                                                  "states": Ticket.State.choices,
+                                                  "states": Ticket.State.choices, "query": request.GET.urlencode(),
+                                                  "units": Unit.objects.restrict(request.member).filter(
+                                                      zone=request.zone),
                                                   "totals": selectors.ticket_totals(stats)})
+
+
+def _inbox_xlsx(request, qs):
+    """The tickets as filtered on the page, every one (not only the page shown)."""
+    columns = [Column("督办事项", "title", width=40), Column("来源", "source", width=10),
+               Column("承办单位", "unit", width=18), Column("状态", "state", width=10),
+               Column("办结期限", "deadline", "date", width=12), Column("逾期", "overdue", width=18),
+               Column("关联项目", "project", width=30), Column("企业", "enterprise", width=24)]
+    words = {"ack": "逾期未签收", "feedback": "逾期未反馈", "resolve": "逾期未办结"}
+    rows = ({"title": t.title, "source": t.get_source_display(), "unit": t.assignee_unit.name,
+             "state": t.get_state_display(), "deadline": t.deadline,
+             "overdue": "、".join(words.get(k, k) for k in t.overdue),
+             "project": t.project.name if t.project_id else "", "enterprise": t.enterprise}
+            for t in selectors.with_overdue(qs.order_by("-pk")[:20000]))
+    return xlsx_response(columns, rows, title="督办事项", zone=request.zone)
 
 
 def _scoped(model, request, key: str):

@@ -99,3 +99,34 @@ class TestServices:
     def test_scheme_page_shows_errors(self, world, client_for):
         r = client_for(world.office).post("/assessment/schemes/new/", {"yaml": "tree: {code: r, children: [{code: a}]}"})
         assert "scheme-error" in r.content.decode() and Scheme.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_run_on_stored_figures_names_a_missing_indicator_in_chinese(world):
+    """No unit has filed the indicator the scheme reads: the message names it and what is missing, not its code."""
+    from tuijin.indicators.models import Indicator
+
+    Indicator.objects.create(zone=world.zone_a, code="general_budget_revenue", name="一般公共预算收入",
+                             unit="亿元")
+    scheme_yaml = SCHEME.replace("code: a, name: 项目A", "code: pace, name: 收入进度") \
+        .replace("rule: {type: completion", "column: general_budget_revenue_pace, rule: {type: completion")
+    s = services.scheme_save(member=world.office, zone=world.zone_a, yaml_text=scheme_yaml)
+    with pytest.raises(ValidationError) as caught:
+        services.run_create(member=world.office, scheme=s, title="t", year=2023, month=7)
+    text = " ".join(caught.value.messages)
+    assert "收入进度" in text and "一般公共预算收入" in text and "序时进度差" in text
+    assert "general_budget_revenue" not in text and "pace" not in text
+    assert Run.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_unit_without_data_shows_as_such_on_the_run_page(world, client_for):
+    s = services.scheme_save(member=world.office, zone=world.zone_a,
+                             yaml_text="missing: drop\ntiers: [{name: 第一等次, min_score: 5}, {name: 第二等次}]\n" + SCHEME)
+    run = services.run_create(member=world.office, scheme=s, title="t", year=2023,
+                              rows=[["单位", "a"], ["甲", 9.123456], ["乙", None]])
+    units = {u["unit"]: u for u in run.results["units"]}
+    assert (units["乙"]["rank"], units["乙"]["tier"]) == (None, "") and units["甲"]["tier"] == "第一等次"
+    html = client_for(world.office).get(f"/assessment/runs/{run.pk}/?unit=甲").content.decode()
+    assert "无数据" in html and "None" not in html and "第二等次" not in html
+    assert ">9.1235<" in html and 'title="9.123456"' in html  # the input rounded for reading, exact on hover

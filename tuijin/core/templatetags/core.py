@@ -1,6 +1,7 @@
 from django import template
 
-from tuijin.core.changelog import history_for
+from tuijin.core.changelog import describe, history_for
+from tuijin.core.changelog import source_label as _source_label
 from tuijin.engine.numbers import format_fixed
 
 register = template.Library()
@@ -9,12 +10,18 @@ register = template.Library()
 @register.inclusion_tag("core/changelog_table.html")
 def changelog_for(obj, limit=50):
     """The change history of one record, newest first."""
-    rows = list(history_for(obj)[:limit]) if obj is not None and obj.pk else []
+    rows = describe(history_for(obj).select_related("content_type")[:limit]) if obj is not None and obj.pk else []
     labels = {}
     if obj is not None:
         for f in obj._meta.concrete_fields:
             labels[f.attname] = str(f.verbose_name)
     return {"rows": rows, "labels": labels}
+
+
+@register.filter
+def source_label(source):
+    """Where something came from, in words: web → 网页, api → API, cli → 命令行."""
+    return _source_label(source)
 
 
 @register.filter
@@ -26,6 +33,22 @@ def field_label(name, labels):
 def fixed(value, places=2):
     """Half-up rounded number with fixed decimals (四舍五入), "—" when missing."""
     return format_fixed(value, int(places))
+
+
+@register.filter
+def number(value, places=2):
+    """A number to read: half-up to at most ``places`` decimals, no trailing zeros, thousands separated
+    (5.1708863798929805 → 5.17, 3071400 → 3,071,400, 3.0 → 3); "—" when missing or not a number."""
+    from tuijin.engine.numbers import round_half_up
+
+    try:
+        d = round_half_up(value, int(places))
+    except (ValueError, TypeError):
+        return "—"
+    if d is None or not d.is_finite():
+        return "—"
+    text = f"{d:,.{int(places)}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 @register.filter

@@ -64,3 +64,18 @@ def test_zone_switcher_refuses_a_zone_out_of_scope(demo, client):
     client.post("/accounts/login/", {"username": "office", "password": "tuijin2026"})
     jimo = Zone.objects.get(code="jimo")
     assert client.post("/zone/", {"zone": jimo.pk}).status_code == 403
+
+
+def test_project_progress_month_figures_add_up_to_the_year(demo):
+    """本月 is what 本年累计 grows by: no month shows 0 while the year's total rises (the demo as the service)."""
+    from collections import defaultdict
+
+    from tuijin.projects.models import ProjectProgress
+
+    running: dict = defaultdict(int)
+    rows = ProjectProgress.objects.order_by("project_id", "year", "month").values_list(
+        "project_id", "year", "invested_month", "invested_ytd")
+    assert rows
+    for project, year, month_amount, ytd in rows:
+        running[project, year] += month_amount
+        assert ytd == running[project, year], (project, year)

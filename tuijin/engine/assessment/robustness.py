@@ -236,6 +236,15 @@ def robustness(scheme: Scheme, data: Data, *, samples: int = 1000, seed: int = 0
         raise SchemeError("蒙特卡洛抽样次数必须大于0")
     check_data(scheme, data)
     baseline = assess(scheme, data, explain=False)  # also stops on anything the deterministic run rejects
+    # units without a score (无数据) have no rank to be robust about: they are left out and listed as such
+    without_data = [u.unit for u in baseline.units if u.score is None]
+    if without_data:
+        keep = np.array([i for i, u in enumerate(baseline.units) if u.score is not None], dtype=int)
+        data = Data(units=[data.units[i] for i in keep], columns={k: v[keep] for k, v in data.columns.items()},
+                    groups=[data.groups[i] for i in keep], rows=[data.rows[i] for i in keep])
+        if not data.units:
+            raise SchemeError("没有任何单位有数据,无法做稳健性分析")
+        baseline = assess(scheme, data, explain=False)
     unc = scheme.uncertainty
     uses_norm = any(i.rule["type"] in NORMALISATIONS for i in scheme.indicators())
     norms = unc.get("normalisations") or (DEFAULT_ALTERNATIVES if uses_norm else [None])
@@ -336,4 +345,5 @@ def robustness(scheme: Scheme, data: Data, *, samples: int = 1000, seed: int = 0
             "normalisations": [_label(s) for s in norms], "aggregations": aggs,
             "combinations": [{"normalisation": _label(norms[k]), "aggregation": a, "samples": int(used[c])}
                              for c, (k, a, _h) in enumerate(combos)],
-            "excluded": excluded, "tiers": tier_names, "units": units, "sensitivity": sens.indices()}
+            "excluded": excluded, "tiers": tier_names, "units": units, "without_data": without_data,
+            "sensitivity": sens.indices()}

@@ -5,15 +5,22 @@ The composite-index normalisations follow COINr exactly (direction applied first
 (min, max, mean, sd, ranks, the best unit) are taken over the non-missing values.
 
 ``score`` returns the scores and a small context (the statistics used) from which ``explain`` writes the
-reason for one unit without recomputing anything.
+reason for one unit without recomputing anything. Each rule type is one entry of ``RULE_TYPES``: its parameters
+(checked by scheme.py), its scoring and its explanation, side by side.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-from tuijin.engine.assessment.scheme import Node
 from tuijin.engine.numbers import format_fixed
 from tuijin.engine.ranking import competition_rank
+
+if TYPE_CHECKING:  # the scheme module reads the registry below
+    from tuijin.engine.assessment.scheme import Node
 
 
 class BadValue(ValueError):
@@ -154,79 +161,230 @@ def steps_points(x, d, steps, below=0.0):
     return _keep_missing(x, y), reached
 
 
+# --- the registry: one entry per rule type, holding its parameters, its scoring and its explanation ---
+
+@dataclass(frozen=True)
+class Scoring:
+    """What a rule scores from: the indicator, the raw values ``x`` (NaN = missing), x' = d·x and its non-missing
+    values, the full marks, the rule's parameters and the data's other columns. ``ctx`` collects the statistics
+    the explanation quotes."""
+    node: Node
+    x: np.ndarray
+    xp: np.ndarray
+    v: np.ndarray
+    d: int
+    points: float
+    r: dict
+    columns: dict
+    ctx: dict
+
+
+@dataclass(frozen=True)
+class Explaining:
+    """One unit's explanation: index ``i`` in its group, raw ``x``, score ``y``, the rule's context, ``f`` the
+    half-up number format of the scheme, ``v`` the raw value as text."""
+    node: Node
+    x: float
+    y: float
+    ctx: dict
+    i: int
+    r: dict
+    d: int
+    v: str
+    f: Callable[[float], str]
+
+
+@dataclass(frozen=True)
+class RuleType:
+    code: str
+    label: str  # the Chinese name, for messages and the scheme form
+    # parameter name → kind ("number", "bool", "target" = number or column, "column", "steps", "mode")
+    params: dict[str, str]
+    score: Callable[[Scoring], np.ndarray]
+    explain: Callable[[Explaining], str]
+    required: tuple[str, ...] = ()
+
+
+RULE_TYPES: dict[str, RuleType] = {}
+
+
+def _rule(code: str, label: str, params: dict[str, str], explain: Callable[[Explaining], str],
+          required: tuple[str, ...] = ()):
+    def register(score: Callable[[Scoring], np.ndarray]):
+        RULE_TYPES[code] = RuleType(code, label, params, score, explain, required)
+        return score
+    return register
+
+
+def _name(node: Node) -> str:
+    return node.name or node.code
+
+
+@_rule("minmax", "极差法", {"low": "number", "high": "number"},
+       lambda e: f"原始值{e.v},本组最差{_g(e.ctx['lo'])}、最好{_g(e.ctx['hi'])},按极差法折算为{e.f(e.y)}分")
+def _score_minmax(s: Scoring) -> np.ndarray:
+    s.ctx.update(lo=s.d * s.v.min() if s.v.size else np.nan, hi=s.d * s.v.max() if s.v.size else np.nan)
+    return minmax(s.xp, s.r.get("low", 0.0), s.r.get("high", 100.0))
+
+
+@_rule("zscore", "标准化(Z分数)", {"mean": "number", "sd": "number"},
+       lambda e: f"原始值{e.v},本组平均{_g(e.ctx['mean'])}、标准差{_g(e.ctx['sd'])},标准化得分{format_fixed(e.y, 4)}")
+def _score_zscore(s: Scoring) -> np.ndarray:
+    s.ctx.update(mean=s.d * s.v.mean() if s.v.size else np.nan, sd=s.v.std(ddof=1) if s.v.size >= 2 else np.nan)
+    return zscore(s.xp, s.r.get("mean", 0.0), s.r.get("sd", 1.0))
+
+
+@_rule("rank", "排序法", {},
+       lambda e: f"原始值{e.v},在{e.ctx['n']}个有数据的单位中由差到好排第{int(e.y)}位,得{int(e.y)}分")
+def _score_rank(s: Scoring) -> np.ndarray:
+    return rank_ascending(s.xp)
+
+
+@_rule("dist2targ", "距目标法", {"target": "number", "cap": "bool"},
+       lambda e: f"原始值{e.v},目标{_g(e.r['target'])},本组最差{_g(e.ctx['worst'])},距目标得分{format_fixed(e.y, 4)}",
+       required=("target",))
+def _score_dist2targ(s: Scoring) -> np.ndarray:
+    s.ctx.update(worst=s.d * s.v.min() if s.v.size else np.nan)
+    return dist2targ(s.xp, s.d * s.r["target"], s.r.get("cap", False))
+
+
+@_rule("efficacy", "功效系数法",
+       {"floor": "number", "top": "number", "clamp_low": "bool", "cap_high": "bool", "points": "number"},
+       lambda e: f"原始值{e.v},不允许值{_g(e.ctx['floor'])}、满意值{_g(e.ctx['top'])},按功效系数法得{e.f(e.y)}分")
+def _score_efficacy(s: Scoring) -> np.ndarray:
+    d, r, v = s.d, s.r, s.v
+    floor = d * r["floor"] if "floor" in r else (v.min() if v.size else np.nan)
+    top = d * r["top"] if "top" in r else (v.max() if v.size else np.nan)
+    s.ctx.update(floor=d * floor, top=d * top)
+    y = efficacy(s.xp, floor, top, clamp_low=r.get("clamp_low", True), cap_high=r.get("cap_high", True))
+    if s.node.points is not None or "points" in r:  # the 60–100 scale as a share of the item's full marks
+        y = y * s.points / 100
+    return y
+
+
+def _explain_completion(e: Explaining) -> str:
+    pct, points, f, y = e.ctx["pct"][e.i], e.ctx["points"], e.f, e.y
+    p = format_fixed(pct * 100, 1)
+    if e.r.get("mode") == "all_or_nothing":
+        return f"完成目标的{p}%,得满分{f(y)}分" if pct >= 1 - 1e-12 else f"完成目标的{p}%,未完成目标,得{f(y)}分"
+    if pct < 1:
+        text = f"完成目标的{p}%,低于100%,扣{f(points - y)}分"
+        return text + (",已扣至最低分" if y <= e.r.get("floor", 0.0) and points - y > 0 else "")
+    if y > points:
+        return f"完成目标的{p}%,超额加{f(y - points)}分,得{f(y)}分"
+    return f"完成目标的{p}%,得满分{f(y)}分"
+
+
+@_rule("completion", "目标完成率",
+       {"target": "target", "points": "number", "per_pp": "number", "bonus_per_pp": "number", "floor": "number",
+        "cap": "number", "mode": "mode"}, _explain_completion, required=("target",))
+def _score_completion(s: Scoring) -> np.ndarray:
+    x, d, r = s.x, s.d, s.r
+    target = _target(r["target"], s.columns, len(x))
+    bad = np.flatnonzero(~np.isnan(x) & ~(target > 0))
+    if bad.size:
+        i = int(bad[0])
+        raise BadValue(i, f"指标「{_name(s.node)}」的目标值为{_g(target[i])},无法计算完成率(目标值须大于0)")
+    if d == -1 and (np.nan_to_num(x, nan=1.0) <= 0).any():
+        i = int(np.flatnonzero(np.nan_to_num(x, nan=1.0) <= 0)[0])
+        raise BadValue(i, f"指标「{_name(s.node)}」越小越好,实际值{_g(x[i])}须大于0才能计算完成率")
+    y, pct = completion(x, target, d, points=s.points, per_pp=r.get("per_pp", 1.0),
+                        bonus_per_pp=r.get("bonus_per_pp", 0.0), floor=r.get("floor", 0.0), cap=r.get("cap"),
+                        mode=r.get("mode", "linear"))
+    s.ctx.update(pct=pct, target=target, points=s.points)
+    return y
+
+
+def _explain_ratio_to_best(e: Explaining) -> str:
+    best = e.ctx["best"]
+    share = format_fixed((e.x / best if e.d == 1 else best / e.x) * 100 if best else 100, 1)
+    return f"原始值{e.v},最优单位{_g(best)},相当于最优的{share}%,得{e.f(e.y)}分"
+
+
+@_rule("ratio_to_best", "与最优值比", {"points": "number"}, _explain_ratio_to_best)
+def _score_ratio_to_best(s: Scoring) -> np.ndarray:
+    x, d = s.x, s.d
+    bad = (np.nan_to_num(x, nan=1.0) <= 0) if d == -1 else (np.nan_to_num(x, nan=0.0) < 0)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise BadValue(i, f"指标「{_name(s.node)}」与最优单位相比计分,实际值{_g(x[i])}须{'大于0' if d == -1 else '不小于0'}")
+    y, best = ratio_to_best(x, d, s.points)
+    if d == 1 and best == 0:
+        y = _keep_missing(x, s.points)  # everyone at 0: all equally best
+    s.ctx.update(best=best, points=s.points)
+    return y
+
+
+def _explain_improvement(e: Explaining) -> str:
+    g = e.ctx["growth"][e.i]
+    if e.d == -1:
+        change = f"改善{format_fixed(g * 100, 1)}%" if g >= 0 else f"退步{format_fixed(-g * 100, 1)}%"
+    else:
+        change = f"增长{format_fixed(g * 100, 1)}%" if g >= 0 else f"下降{format_fixed(-g * 100, 1)}%"
+    return f"本年{e.v},上年{_g(e.ctx['last'][e.i])},{change},得{e.f(e.y)}分"
+
+
+@_rule("improvement", "比上年提升",
+       {"last_year": "column", "points": "number", "base_share": "number", "step": "number",
+        "step_points": "number", "cap": "number", "whole_steps": "bool"}, _explain_improvement,
+       required=("last_year",))
+def _score_improvement(s: Scoring) -> np.ndarray:
+    x, r = s.x, s.r
+    last = s.columns[r["last_year"]].astype(float)
+    bad = np.flatnonzero(~np.isnan(x) & ~(last > 0))
+    if bad.size:
+        i = int(bad[0])
+        raise BadValue(i, f"指标「{_name(s.node)}」的上年值({r['last_year']})为{_g(last[i])},无法计算增幅(须大于0)")
+    y, growth = improvement(x, last, s.d, points=s.points, base_share=r.get("base_share", 0.8),
+                            step=r.get("step", 0.05), step_points=r.get("step_points", 1.0), cap=r.get("cap"),
+                            whole_steps=r.get("whole_steps", False))
+    s.ctx.update(last=last, growth=growth, points=s.points)
+    return _keep_missing(x, y)
+
+
+@_rule("rank_points", "按名次计分", {"points": "number", "per_place": "number"},
+       lambda e: (f"原始值{e.v},排第{int(e.ctx['ranks'][e.i])}名,每后退一名扣满分的"
+                  f"{format_fixed(e.ctx['per_place'] * 100, 1)}%,得{e.f(e.y)}分"))
+def _score_rank_points(s: Scoring) -> np.ndarray:
+    y, ranks = rank_points(s.x, s.d, s.points, s.r.get("per_place", 0.05))
+    s.ctx.update(ranks=ranks, per_place=s.r.get("per_place", 0.05), points=s.points)
+    return y
+
+
+def _explain_steps(e: Explaining) -> str:
+    reached = e.ctx["reached"][e.i]
+    if np.isnan(reached):
+        return f"原始值{e.v},未达到最低档{_g(e.ctx['worst'])},得{e.f(e.y)}分"
+    return f"原始值{e.v},达到{_g(reached)}档,得{e.f(e.y)}分"
+
+
+@_rule("steps", "分档计分", {"steps": "steps", "below": "number"}, _explain_steps, required=("steps",))
+def _score_steps(s: Scoring) -> np.ndarray:
+    y, reached = steps_points(s.x, s.d, s.r["steps"], s.r.get("below", 0.0))
+    s.ctx.update(reached=reached, worst=min(s.r["steps"], key=lambda st: s.d * st[0])[0])
+    return y
+
+
+@_rule("yesno", "是否达成", {"points": "number"},
+       lambda e: f"是,得{e.f(e.y)}分" if e.x > 0 else "否,不得分")
+def _score_yesno(s: Scoring) -> np.ndarray:
+    return _keep_missing(s.x, np.where(s.x > 0, s.points, 0.0))
+
+
+@_rule("value", "直接计分", {}, lambda e: f"直接计分,得{e.f(e.y)}分")
+def _score_value(s: Scoring) -> np.ndarray:
+    return s.x.astype(float)  # points filed directly
+
+
 def score(node: Node, x: np.ndarray, columns: dict[str, np.ndarray]) -> tuple[np.ndarray, dict]:
     """Scores of one indicator for every unit of a group (NaN where the input is missing) and the context."""
     r = node.rule
-    t = r["type"]
     d = node.direction
     xp = d * x
-    points = node.full_marks
     v = _present(xp)
     ctx: dict = {"n": int(v.size)}
-    if t == "minmax":
-        ctx.update(lo=d * v.min() if v.size else np.nan, hi=d * v.max() if v.size else np.nan)
-        return minmax(xp, r.get("low", 0.0), r.get("high", 100.0)), ctx
-    if t == "zscore":
-        ctx.update(mean=d * v.mean() if v.size else np.nan, sd=v.std(ddof=1) if v.size >= 2 else np.nan)
-        return zscore(xp, r.get("mean", 0.0), r.get("sd", 1.0)), ctx
-    if t == "rank":
-        return rank_ascending(xp), ctx
-    if t == "dist2targ":
-        ctx.update(worst=d * v.min() if v.size else np.nan)
-        return dist2targ(xp, d * r["target"], r.get("cap", False)), ctx
-    if t == "efficacy":
-        floor = d * r["floor"] if "floor" in r else (v.min() if v.size else np.nan)
-        top = d * r["top"] if "top" in r else (v.max() if v.size else np.nan)
-        ctx.update(floor=d * floor, top=d * top)
-        y = efficacy(xp, floor, top, clamp_low=r.get("clamp_low", True), cap_high=r.get("cap_high", True))
-        if node.points is not None or "points" in r:  # the 60–100 scale as a share of the item's full marks
-            y = y * points / 100
-        return y, ctx
-    if t == "completion":
-        target = _target(r["target"], columns, len(x))
-        bad = np.flatnonzero(~np.isnan(x) & ~(target > 0))
-        if bad.size:
-            i = int(bad[0])
-            raise BadValue(i, f"指标「{node.code}」的目标值为{_g(target[i])},无法计算完成率(目标值须大于0)")
-        if d == -1 and (np.nan_to_num(x, nan=1.0) <= 0).any():
-            i = int(np.flatnonzero(np.nan_to_num(x, nan=1.0) <= 0)[0])
-            raise BadValue(i, f"指标「{node.code}」越小越好,实际值{_g(x[i])}须大于0才能计算完成率")
-        y, pct = completion(x, target, d, points=points, per_pp=r.get("per_pp", 1.0),
-                            bonus_per_pp=r.get("bonus_per_pp", 0.0), floor=r.get("floor", 0.0), cap=r.get("cap"),
-                            mode=r.get("mode", "linear"))
-        ctx.update(pct=pct, target=target, points=points)
-        return y, ctx
-    if t == "ratio_to_best":
-        if ((np.nan_to_num(x, nan=1.0) <= 0) if d == -1 else (np.nan_to_num(x, nan=0.0) < 0)).any():
-            i = int(np.flatnonzero(np.nan_to_num(x, nan=1.0) <= 0 if d == -1 else np.nan_to_num(x, nan=0.0) < 0)[0])
-            raise BadValue(i, f"指标「{node.code}」与最优单位相比计分,实际值{_g(x[i])}须{'大于0' if d == -1 else '不小于0'}")
-        y, best = ratio_to_best(x, d, points)
-        if d == 1 and best == 0:
-            y = _keep_missing(x, points)  # everyone at 0: all equally best
-        ctx.update(best=best, points=points)
-        return y, ctx
-    if t == "improvement":
-        last = columns[r["last_year"]].astype(float)
-        bad = np.flatnonzero(~np.isnan(x) & ~(last > 0))
-        if bad.size:
-            i = int(bad[0])
-            raise BadValue(i, f"指标「{node.code}」的上年值({r['last_year']})为{_g(last[i])},无法计算增幅(须大于0)")
-        y, growth = improvement(x, last, d, points=points, base_share=r.get("base_share", 0.8),
-                                step=r.get("step", 0.05), step_points=r.get("step_points", 1.0), cap=r.get("cap"),
-                                whole_steps=r.get("whole_steps", False))
-        ctx.update(last=last, growth=growth, points=points)
-        return _keep_missing(x, y), ctx
-    if t == "rank_points":
-        y, ranks = rank_points(x, d, points, r.get("per_place", 0.05))
-        ctx.update(ranks=ranks, per_place=r.get("per_place", 0.05), points=points)
-        return y, ctx
-    if t == "steps":
-        y, reached = steps_points(x, d, r["steps"], r.get("below", 0.0))
-        ctx.update(reached=reached, worst=min(r["steps"], key=lambda s: d * s[0])[0])
-        return y, ctx
-    if t == "yesno":
-        return _keep_missing(x, np.where(x > 0, points, 0.0)), ctx
-    return x.astype(float), ctx  # "value": points filed directly
+    y = RULE_TYPES[r["type"]].score(Scoring(node, x, xp, v, d, node.full_marks, r, columns, ctx))
+    return y, ctx
 
 
 def _g(value: float) -> str:
@@ -235,53 +393,10 @@ def _g(value: float) -> str:
 
 def explain(node: Node, x: float, y: float, ctx: dict, i: int, decimals: int = 2) -> str:
     """Why one unit (index ``i`` in its group) got ``y`` on this indicator, e.g. "完成目标的92.3%,低于100%,扣0.77分"."""
-    r = node.rule
-    t = r["type"]
     if x != x:
         return "无数据"
     if y != y:
         return "无法计分"
-    f = lambda value: format_fixed(value, decimals)  # noqa: E731 - numbers half-up, as printed
-    v = _g(x)
-    d = node.direction
-    if t == "completion":
-        pct, points = ctx["pct"][i], ctx["points"]
-        p = format_fixed(pct * 100, 1)
-        if r.get("mode") == "all_or_nothing":
-            return f"完成目标的{p}%,得满分{f(y)}分" if pct >= 1 - 1e-12 else f"完成目标的{p}%,未完成目标,得{f(y)}分"
-        if pct < 1:
-            text = f"完成目标的{p}%,低于100%,扣{f(points - y)}分"
-            return text + (",已扣至最低分" if y <= r.get("floor", 0.0) and points - y > 0 else "")
-        if y > points:
-            return f"完成目标的{p}%,超额加{f(y - points)}分,得{f(y)}分"
-        return f"完成目标的{p}%,得满分{f(y)}分"
-    if t == "minmax":
-        return f"原始值{v},本组最差{_g(ctx['lo'])}、最好{_g(ctx['hi'])},按极差法折算为{f(y)}分"
-    if t == "efficacy":
-        return f"原始值{v},不允许值{_g(ctx['floor'])}、满意值{_g(ctx['top'])},按功效系数法得{f(y)}分"
-    if t == "zscore":
-        return f"原始值{v},本组平均{_g(ctx['mean'])}、标准差{_g(ctx['sd'])},标准化得分{format_fixed(y, 4)}"
-    if t == "rank":
-        return f"原始值{v},在{ctx['n']}个有数据的单位中由差到好排第{int(y)}位,得{int(y)}分"
-    if t == "dist2targ":
-        return f"原始值{v},目标{_g(r['target'])},本组最差{_g(ctx['worst'])},距目标得分{format_fixed(y, 4)}"
-    if t == "ratio_to_best":
-        best = ctx["best"]
-        share = format_fixed((x / best if d == 1 else best / x) * 100 if best else 100, 1)
-        return f"原始值{v},最优单位{_g(best)},相当于最优的{share}%,得{f(y)}分"
-    if t == "improvement":
-        g = ctx["growth"][i]
-        change = f"增长{format_fixed(g * 100, 1)}%" if g >= 0 else f"下降{format_fixed(-g * 100, 1)}%"
-        if d == -1:
-            change = f"改善{format_fixed(g * 100, 1)}%" if g >= 0 else f"退步{format_fixed(-g * 100, 1)}%"
-        return f"本年{v},上年{_g(ctx['last'][i])},{change},得{f(y)}分"
-    if t == "rank_points":
-        return f"原始值{v},排第{int(ctx['ranks'][i])}名,每后退一名扣满分的{format_fixed(ctx['per_place'] * 100, 1)}%,得{f(y)}分"
-    if t == "steps":
-        reached = ctx["reached"][i]
-        if np.isnan(reached):
-            return f"原始值{v},未达到最低档{_g(ctx['worst'])},得{f(y)}分"
-        return f"原始值{v},达到{_g(reached)}档,得{f(y)}分"
-    if t == "yesno":
-        return f"是,得{f(y)}分" if x > 0 else "否,不得分"
-    return f"直接计分,得{f(y)}分"
+    r = node.rule
+    return RULE_TYPES[r["type"]].explain(Explaining(node, x, y, ctx, i, r, node.direction, _g(x),
+                                                    lambda value: format_fixed(value, decimals)))

@@ -169,12 +169,12 @@ def tier_indices(scheme: Scheme, scores: np.ndarray, ranks: np.ndarray, vetoed: 
 
     A tier takes the units not yet placed whose score reaches its ``min_score``, at most its quota
     ⌊max_share × group size⌋ of them by rank; when units tie at the edge of a quota, none of the tied units
-    is taken (a quota is never exceeded). Everyone left, every vetoed unit and every unit without a score
-    gets the lowest tier. ``rules_`` overrides the (min_score, quota) of each tier (robustness analysis).
+    is taken (a quota is never exceeded). Everyone left and every vetoed unit gets the lowest tier; a unit without
+    a score (无数据) gets none (−1). ``rules_`` overrides the (min_score, quota) of each tier (robustness analysis).
     """
     n = len(scores)
     last = len(scheme.tiers) - 1
-    out = np.full(n, last, dtype=int)
+    out = np.where(np.isnan(scores) & ~vetoed, -1, last)
     if rules_ is None:
         rules_ = [(t.min_score, None if t.max_share is None else math.floor(t.max_share * n + 1e-9))
                   for t in scheme.tiers]
@@ -248,7 +248,7 @@ def assess(scheme: Scheme, data: Data, *, explain: bool = True) -> Result:
             t = tier_indices(scheme, vals, np.array([np.nan if x is None else x for x in r], dtype=float),
                              vetoed[idx])
             for i, k in zip(idx, t):
-                tiers[i] = scheme.tiers[k].name
+                tiers[i] = scheme.tiers[k].name if k >= 0 else ""
     names = {nd.code: nd.name for nd in scheme.nodes()}
     ctx_of = {code: {int(i): c for idx, c in pairs for i in idx} for code, pairs in contexts.items()}
     as_lists = {code: [None if x != x else x for x in v.tolist()] for code, v in scores.items()}  # NaN → None

@@ -11,29 +11,13 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from tuijin.engine.assessment.rules import RULE_TYPES
+
 AGGREGATIONS = {"amean", "gmean", "sum"}
 MISSING = {"error", "zero", "drop"}
 NORMALISATIONS = {"minmax", "zscore", "rank"}  # the rules the robustness analysis may swap for one another
 
-# parameters of each rule: name → kind ("number", "bool", "target" = number or column, "column", "steps", "mode")
-RULE_PARAMS: dict[str, dict[str, str]] = {
-    "minmax": {"low": "number", "high": "number"},
-    "zscore": {"mean": "number", "sd": "number"},
-    "rank": {},
-    "dist2targ": {"target": "number", "cap": "bool"},
-    "efficacy": {"floor": "number", "top": "number", "clamp_low": "bool", "cap_high": "bool", "points": "number"},
-    "completion": {"target": "target", "points": "number", "per_pp": "number", "bonus_per_pp": "number",
-                   "floor": "number", "cap": "number", "mode": "mode"},
-    "ratio_to_best": {"points": "number"},
-    "improvement": {"last_year": "column", "points": "number", "base_share": "number", "step": "number",
-                    "step_points": "number", "cap": "number", "whole_steps": "bool"},
-    "rank_points": {"points": "number", "per_place": "number"},
-    "steps": {"steps": "steps", "below": "number"},
-    "yesno": {"points": "number"},
-    "value": {},
-}
-RULES = set(RULE_PARAMS)
-REQUIRED = {"dist2targ": ["target"], "completion": ["target"], "improvement": ["last_year"], "steps": ["steps"]}
+RULES = set(RULE_TYPES)  # the registry in rules.py: parameters, scoring and explanation of each rule type
 
 SCHEME_KEYS = {"code", "name", "version", "description", "unit_column", "group_column", "groups", "aggregation",
                "missing", "tiers", "bonuses", "deductions", "vetoes", "uncertainty", "decimals", "tree"}
@@ -204,11 +188,12 @@ def check_rule(rule, where: str, *, direction: int = 1, points: float | None = N
     """A checked copy of one rule: known type, known parameters of the right kind, no contradictions."""
     if not isinstance(rule, dict) or rule.get("type") not in RULES:
         kind = rule.get("type") if isinstance(rule, dict) else None
-        raise SchemeError(f"{where}缺少计分规则,或规则类型「{kind}」不支持(可选:{'、'.join(sorted(RULES))})")
+        choices = "、".join(f"{c}({t.label})" for c, t in sorted(RULE_TYPES.items()))
+        raise SchemeError(f"{where}缺少计分规则,或规则类型「{kind}」不支持(可选:{choices})")
     t = rule["type"]
-    spec = RULE_PARAMS[t]
+    spec = RULE_TYPES[t].params
     _unknown({k: v for k, v in rule.items() if k != "type"}, set(spec), f"{where}的{t}规则")
-    for key in REQUIRED.get(t, []):
+    for key in RULE_TYPES[t].required:
         if rule.get(key) is None:
             raise SchemeError(f"{where}的{t}规则需要参数 {key}")
     out = {"type": t}

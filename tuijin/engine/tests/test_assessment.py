@@ -164,3 +164,18 @@ def test_robustness_tier_probabilities_sum_to_one():
     for u in r["units"]:
         assert sum(u["tier_probability"].values()) == pytest.approx(1.0)
         assert 1 <= u["median_rank"] <= 2
+
+
+def test_a_unit_without_data_has_no_rank_no_tier_and_no_robustness():
+    """无数据: no score, no rank, no tier (not the lowest one), and left out of the robustness analysis."""
+    nan = float("nan")
+    scheme = parse_scheme("missing: drop\n" + SCHEME)
+    d = data(revenue=[9.23, 10.5, 8.0, nan], invest=[100, 120, 99, nan], tickets=[0.96, 0.91, 0.85, nan],
+             安全事故=[0, 0, 0, 0])
+    r = assess(scheme, d).by_unit()
+    empty = r[d.units[3]]
+    assert (empty.score, empty.rank, empty.tier) == (None, None, "")
+    assert all(r[u].tier for u in d.units[:3])
+    rob = robustness(scheme, d, samples=50, seed=1)
+    assert rob["without_data"] == [d.units[3]]
+    assert d.units[3] not in {u["unit"] for u in rob["units"]}

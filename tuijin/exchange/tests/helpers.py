@@ -6,7 +6,7 @@ import zipfile
 
 from openpyxl import Workbook
 
-from tuijin.exchange.tabular import Column
+from tuijin.sheets.tabular import Column
 
 COLS = [
     Column("项目编号", "code", required=True, max_length=10),

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from tuijin.exchange.tabular import CellProblem, Column, parse_cell
+from tuijin.sheets.tabular import CellProblem, Column, parse_cell
 
 AMOUNT = Column("计划总投资(万元)", "amount", "decimal", required=True, min_value=0)
 DATE = Column("签约日期", "signed", "date")
@@ -83,6 +83,10 @@ def test_booleans_text_and_choices():
         assert parse_cell(flag, value) is expected
     with pytest.raises(CellProblem, match="应填「是」或「否」,而不是「也许」"):
         parse_cell(flag, "也许")
+    with pytest.raises(CellProblem):  # a domain's own words are the column's, not every yes/no column's
+        parse_cell(flag, "外资")
+    own = Column("是否外资", "foreign", "boolean", words={"外资": True, "内资": False})
+    assert (parse_cell(own, "外资"), parse_cell(own, "内资 "), parse_cell(own, "是")) == (True, False, True)
     code = Column("项目编号", "code", max_length=5)
     assert parse_cell(code, 12345.0) == "12345" and parse_cell(code, " P1 ") == "P1"
     assert parse_cell(code, "'=1+1") == "=1+1"  # our export's neutralised formula reads back as typed

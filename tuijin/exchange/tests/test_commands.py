@@ -121,7 +121,7 @@ class TestImport:
         assert "未知的导入类型「nope」" in run("import", "nope", f, "--zone", "za")[2]
 
     def test_file_over_the_limit_is_refused_before_reading(self, world, unit_importer, tmp_path, monkeypatch):
-        from tuijin.exchange import reading
+        from tuijin.sheets import reading
 
         monkeypatch.setattr(reading, "MAX_BYTES", 100)
         monkeypatch.setattr(reading.check_size, "__defaults__", (100,))

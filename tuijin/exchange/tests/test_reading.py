@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tuijin.exchange.tabular import FileProblem, parse_table, read_table
+from tuijin.sheets.tabular import FileProblem, parse_table, read_table
 from tuijin.exchange.tests.helpers import COLS, HEAD, patch_sheet_xml, xlsx
 
 DATA = Path(__file__).parent / "data"
@@ -111,7 +111,7 @@ def test_size_and_row_limits_give_a_message_not_a_crash():
 
 
 def test_real_default_limits_hold_a_huge_file():
-    from tuijin.exchange.tabular import MAX_BYTES, MAX_ROWS
+    from tuijin.sheets.tabular import MAX_BYTES, MAX_ROWS
 
     assert MAX_BYTES == 20 * 1024 * 1024 and MAX_ROWS == 100_000
     with pytest.raises(FileProblem, match="文件过大"):
@@ -150,7 +150,7 @@ def test_the_core_needs_no_django():
     import subprocess
     import sys
 
-    code = "import sys, tuijin.exchange.tabular; print(sorted(m for m in sys.modules if m.startswith('django')))"
+    code = "import sys, tuijin.sheets.tabular; print(sorted(m for m in sys.modules if m.startswith('django')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parents[3])
     assert out.stdout.strip() == "[]"
@@ -172,7 +172,7 @@ class TestZipBombs:
     def test_a_part_with_an_absurd_ratio_is_refused(self):
         import pytest
 
-        from tuijin.exchange.reading import FileProblem, read_table
+        from tuijin.sheets.reading import FileProblem, read_table
 
         data = self._zip({"xl/workbook.xml": b"<workbook/>", "xl/worksheets/sheet1.xml": b"\0" * (60 * 1024 * 1024)})
         assert len(data) < 1024 * 1024  # 60 MB of zeros pack into well under a megabyte
@@ -184,7 +184,7 @@ class TestZipBombs:
 
         import pytest
 
-        from tuijin.exchange import reading
+        from tuijin.sheets import reading
 
         monkeypatch.setattr(reading, "MAX_CELLS", 50_000)
         rng = random.Random(1)
@@ -198,7 +198,7 @@ class TestZipBombs:
         """Every part is streamed and counted, so a small declared size cannot hide a large part."""
         import pytest
 
-        from tuijin.exchange import reading
+        from tuijin.sheets import reading
 
         data = self._zip({"xl/worksheets/sheet1.xml": b"<row>" + b"x" * (3 * 1024 * 1024)})
         old = reading.MAX_UNPACKED
@@ -214,7 +214,7 @@ class TestZipBombs:
 
         from openpyxl import Workbook
 
-        from tuijin.exchange.reading import read_table
+        from tuijin.sheets.reading import read_table
 
         wb = Workbook()
         for i in range(2000):

@@ -1,7 +1,7 @@
 """Checking a table against column specs: headers, every error at once, duplicates, merged cells."""
 import pytest
 
-from tuijin.exchange.tabular import Column, FileProblem, parse_table, read_table
+from tuijin.sheets.tabular import Column, FileProblem, parse_table, read_table
 from tuijin.exchange.tests.helpers import COLS, HEAD, xlsx
 
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from openpyxl import load_workbook
 
-from tuijin.exchange.tabular import (Column, FileProblem, error_workbook, export_workbook, parse_table, read_table,
+from tuijin.sheets.tabular import (Column, FileProblem, error_workbook, export_workbook, parse_table, read_table,
                                      template_workbook)
 from tuijin.exchange.tests.helpers import COLS, HEAD, xlsx
 

@@ -5,7 +5,7 @@ It is also the worked example that docs/exchange.md walks through.
 from __future__ import annotations
 
 from tuijin.exchange.base import ImportSummary, Importer, RowErrors
-from tuijin.exchange.tabular import CellError, Column
+from tuijin.sheets.tabular import CellError, Column
 from tuijin.org.models import Unit
 from tuijin.org.services import unit_create, unit_update
 

@@ -95,16 +95,18 @@ class TestService:
 @pytest.mark.django_db
 class TestPage:
     def test_form_offers_only_grantable_roles_and_scopes(self, world, client_for):
-        html = client_for(world.office).get("/org/members/").content.decode()
+        html = client_for(world.office).get("/org/members/new/").content.decode()
         assert 'value="office"' in html and 'value="zone"' in html
         assert 'value="admin"' not in html and 'value="all"' not in html
 
     def test_posting_admin_role_is_refused(self, world, client_for):
         from django.contrib.auth import get_user_model
 
-        r = client_for(world.office).post("/org/members/", {"username": "boss", "unit": world.street1.pk,
-                                                            "role": "admin", "scope": "unit", "password": PASSWORD})
+        r = client_for(world.office).post("/org/members/new/", {
+            "username": "boss", "full_name": "老板", "unit": world.street1.pk, "role": "admin", "scope": "unit",
+            "mode": "type", "password": PASSWORD})
         assert r.status_code == 200
+        assert "角色" in r.context["form"].errors["role"][0]
         assert not get_user_model().objects.filter(username="boss").exists()
 
 

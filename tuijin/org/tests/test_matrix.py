@@ -107,8 +107,8 @@ class TestSetUpPages:
                                    "group": "街道", "sort_order": 5})
         assert r.status_code == 302
         unit = Unit.objects.get(name="徐杨街道")
-        r = c.post("/org/members/", {"username": "xuyang", "full_name": "张三", "unit": unit.pk, "role": "staff",
-                                     "scope": "unit", "password": "Xuyang!2026pass"})
+        r = c.post("/org/members/new/", {"username": "xuyang", "full_name": "张三", "unit": unit.pk, "role": "staff",
+                                         "scope": "unit", "mode": "type", "password": "Xuyang!2026pass"})
         assert r.status_code == 302
         m = Member.objects.get(user__username="xuyang")
         assert m.must_change_password and m.zone == world.zone_a
@@ -117,8 +117,8 @@ class TestSetUpPages:
         from django.contrib.auth import get_user_model
 
         c = client_for(world.office)
-        r = c.post("/org/members/", {"username": "weak", "unit": world.street1.pk, "role": "staff",
-                                     "scope": "unit", "password": "123"})
+        r = c.post("/org/members/new/", {"username": "weak", "full_name": "弱", "unit": world.street1.pk,
+                                         "role": "staff", "scope": "unit", "mode": "type", "password": "123"})
         html = r.content.decode()
         assert r.status_code == 200 and "密码" in html
         assert not get_user_model().objects.filter(username="weak").exists()

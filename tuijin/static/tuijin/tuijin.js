@@ -1,4 +1,21 @@
 // Behaviour every page shares, without inline script (the Content-Security-Policy forbids it).
+// For the charts (charts.js, battle_map.js, any app's chart script; loaded before them):
+//   tuijin.text(value)      the value as HTML text (& < > " ' escaped): ECharts tooltip formatters return HTML, so
+//                           every name in them goes through this
+//   tuijin.tooltip({...})   an ECharts tooltip option kept inside the chart (confine): ECharts then draws no arrow
+//                           for item tooltips, which it would write as a style="" attribute the policy refuses
+window.tuijin = window.tuijin || {};
+window.tuijin.text = function (value) {
+  "use strict";
+  var map = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;"};
+  return (value == null ? "" : String(value)).replace(/[&<>"']/g, function (c) { return map[c]; });
+};
+window.tuijin.tooltip = function (options) {
+  "use strict";
+  var out = {confine: true};
+  Object.keys(options || {}).forEach(function (key) { out[key] = options[key]; });
+  return out;
+};
 //   <select data-autosubmit>            submits its form when changed
 //   <button data-confirm="文字">        asks before submitting
 //   <input type="checkbox" data-check-all="name">   ticks every checkbox named "name"

@@ -1,7 +1,6 @@
 """tuijin demo: build the deterministic demo data set (and, with --scale, synthetic zones)."""
 from __future__ import annotations
 
-import importlib
 import random
 import time
 
@@ -10,17 +9,12 @@ from django.db import transaction
 
 from tuijin.core.context import Actor, acting_as
 
-# Each app's demo.py adds its data, in this order (later ones read earlier ones).
-DEMO_APPS = ["org", "campaigns", "projects", "tickets", "indicators", "assessment", "bulletins", "dashboard"]
-
 
 def demo_modules():
-    for app in DEMO_APPS:
-        try:
-            yield app, importlib.import_module(f"tuijin.{app}.demo")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"tuijin.{app}.demo":
-                raise
+    """Each app's demo.py, in INSTALLED_APPS order (later apps read what earlier ones built)."""
+    from tuijin.core.registry import app_modules
+
+    return app_modules("demo")
 
 
 class Command(BaseCommand):
@@ -60,15 +54,16 @@ class Command(BaseCommand):
             self.stdout.write(f"  {app}: {time.perf_counter() - t:.1f} s")
 
     def _build_scale(self, n: int, seed: int) -> None:
-        from tuijin.org.demo import build_scale_zone
         from tuijin.core.models import Zone
 
+        modules = demo_modules()
+        # the app that builds a synthetic zone's units and members (org) makes the zone; the others fill it
+        make_zone = next(m.build_scale_zone for _app, m in modules if hasattr(m, "build_scale_zone"))
+        fillers = [(app, m) for app, m in modules if hasattr(m, "build_scale")]
         start = Zone.objects.filter(code__regex=r"^z[0-9]{3}$").count() + 1
-        modules = [(app, m) for app, m in demo_modules() if app != "org" and hasattr(m, "build_scale")]
         for index in range(start, start + n):
-            rng = random.Random(f"{seed}:scale:{index}")
             with transaction.atomic():
-                zone = build_scale_zone(index=index, rng=rng)
-                for app, module in modules:
+                zone = make_zone(index=index, rng=random.Random(f"{seed}:scale:{index}"))
+                for app, module in fillers:
                     module.build_scale(zone=zone, rng=random.Random(f"{seed}:scale:{index}:{app}"))
             self.stdout.write(f"  {zone.code} {zone.name}")

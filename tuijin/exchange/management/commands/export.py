@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from tuijin.core.scope import SYSTEM
 from tuijin.exchange.base import get_importer, importers
-from tuijin.exchange.tabular import export_workbook
+from tuijin.sheets.tabular import export_workbook
 from tuijin.core.models import Zone
 
 
@@ -17,8 +17,9 @@ class Command(BaseCommand):
         parser.add_argument("--zone", required=True)
         parser.add_argument("--out", required=True)
         parser.add_argument("--filter", action="append", default=[], metavar="KEY=VALUE")
+        parser.add_argument("--year", help="the year, for exports that take one (enterprises): --filter year=YYYY")
 
-    def handle(self, *args, name, zone, out, filter, **options):
+    def handle(self, *args, name, zone, out, filter, year=None, **options):
         try:
             importer = get_importer(name)
         except KeyError as exc:
@@ -30,6 +31,8 @@ class Command(BaseCommand):
         if bad:
             raise CommandError(f"筛选条件应写成 KEY=VALUE,而不是「{bad[0]}」")
         filters = dict(f.split("=", 1) for f in filter)
+        if year is not None:
+            filters["year"] = year
         rows = importer.export_rows(zone=zone_obj, member=SYSTEM, filters=filters)
         Path(out).write_bytes(export_workbook(importer.columns(zone_obj), rows,
                                               title=importer.export_title or importer.title))

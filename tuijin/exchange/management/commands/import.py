@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tuijin.core.context import Actor, acting_as
 from tuijin.core.scope import SYSTEM
 from tuijin.exchange.base import get_importer, importers, run_import
-from tuijin.exchange.tabular import FileProblem, check_size
+from tuijin.sheets.tabular import FileProblem, check_size
 from tuijin.core.models import Zone
 
 
@@ -22,8 +22,10 @@ class Command(BaseCommand):
                             help="accept values that need confirmation (a falling year-to-date value, a 1,000× jump)")
         parser.add_argument("--set", action="append", default=[], metavar="OPTION=VALUE", dest="settings",
                             help="an import option, e.g. state=approved for actuals (draft, submitted, approved)")
+        parser.add_argument("--year", help="the year of the figures, for imports that take one (enterprises): "
+                                           "the same as --set year=YYYY")
 
-    def handle(self, *args, name, file, zone, dry_run, confirm, settings, **options):
+    def handle(self, *args, name, file, zone, dry_run, confirm, settings, year=None, **options):
         try:
             importer = get_importer(name)
         except KeyError as exc:
@@ -36,6 +38,8 @@ class Command(BaseCommand):
         if bad:
             raise CommandError(f"导入选项应写成 OPTION=VALUE,而不是「{bad[0]}」")
         chosen = dict(x.split("=", 1) for x in settings)
+        if year is not None:
+            chosen["year"] = year
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"找不到文件「{file}」")

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from tuijin.core.scope import SYSTEM
 from tuijin.exchange.base import get_importer, importers
-from tuijin.exchange.tabular import template_workbook
+from tuijin.sheets.tabular import template_workbook
 from tuijin.core.models import Zone
 
 

@@ -8,14 +8,12 @@
   var detailUrl = document.currentScript.getAttribute("data-detail-url");
   var byStage = {};
   data.points.forEach(function (p) { (byStage[p.stage] = byStage[p.stage] || []).push(p); });
-  var escape = function (text) {
-    var div = document.createElement("div");
-    div.textContent = text;
-    return div.innerHTML;
-  };
+  var text = window.tuijin.text;  // names as text in the tooltip (tuijin.js)
   var chart = echarts.init(box);
   chart.setOption({
-    tooltip: {formatter: function (p) { return escape(p.data.code + " " + p.data.name) + "<br>" + escape(data.names[p.data.stage]); }},
+    tooltip: window.tuijin.tooltip({formatter: function (p) {
+      return text(p.data.code + " " + p.data.name) + "<br>" + text(data.names[p.data.stage]);
+    }}),
     legend: {top: 0},
     xAxis: {type: "value", scale: true, name: data.axes[0]}, yAxis: {type: "value", scale: true, name: data.axes[1]},
     grid: {left: 60, right: 30, top: 40, bottom: 40},

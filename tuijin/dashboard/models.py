@@ -1,1 +1,0 @@
-# No models: this app builds on the others.

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class StandingConfig(AppConfig):
+    name = "tuijin.standing"
+    label = "standing"
+    verbose_name = _("standing")
+    default_auto_field = "django.db.models.BigAutoField"
