@@ -1,6 +1,8 @@
 # tuijin — two commands for a new user: `make demo` and `make test`.
 SHELL := /bin/bash
 PORT ?= 8000
+# the suite runs on every core (pytest-xdist; each worker has its own test database)
+PYTEST_ARGS ?= -n auto
 HOST ?= 127.0.0.1
 VENV := .venv
 PY := $(VENV)/bin/python

@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tuijin.core.middleware.RequestContextMiddleware",
+    "tuijin.core.middleware.NulParameterMiddleware",
     "tuijin.accounts.middleware.SessionExpiryMiddleware",
     "tuijin.org.middleware.MemberMiddleware",
     "tuijin.accounts.middleware.LoginRequiredMiddleware",

@@ -98,7 +98,7 @@ class CommendationEntry(ZonedModel):
                                      verbose_name=_("commendation list"))
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     award = models.CharField(_("award"), max_length=60, blank=True)
-    group = models.CharField(_("group"), max_length=20, blank=True)
+    group = models.CharField(_("group"), max_length=50, blank=True)
     unit_name = models.CharField(_("unit"), max_length=100, blank=True)
     person = models.CharField(_("person"), max_length=50, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)

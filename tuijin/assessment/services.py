@@ -35,10 +35,19 @@ def _name(model, name: str, value, *, field: str | None = None, required: bool |
                       required=not f.blank if required is None else required)
 
 
+UNIT_NAME_MAX, GROUP_MAX = 100, 50
+
+
 def _check_inputs(data: Data) -> None:
     """Every number a run keeps is finite and within ±AMOUNT_LIMIT: the row (as the file numbers it) and the column
     of the first that is not are named."""
     rows = getattr(data, "rows", None) or list(range(2, len(data.units) + 2))
+    for i, (unit, group) in enumerate(zip(data.units, data.groups)):
+        # a run's units and groups go on into commendation lists, whose columns hold 100 and 50 characters
+        if len(unit) > UNIT_NAME_MAX or len(group) > GROUP_MAX:
+            raise ValidationError({"data": _("Row %(row)s: a unit name holds at most %(u)s characters and a group "
+                                             "at most %(g)s.") % {"row": rows[i], "u": UNIT_NAME_MAX,
+                                                                  "g": GROUP_MAX}})
     for column, values in data.columns.items():
         bad = ~np.isnan(values) & ~(np.abs(values) <= float(AMOUNT_LIMIT))  # infinities too
         if bad.any():

@@ -271,6 +271,36 @@ def ticket_step(*, member, ticket: Ticket, action: str, note: str = "", attachme
     raise ValidationError({"action": _("Unknown action.")})
 
 
+BULK_ACTIONS = (A.ACKNOWLEDGE, A.CLOSE)  # the steps people take on many tickets at once (签收, 销号)
+BULK_MAX = 200
+
+
+def tickets_step(*, member, zone, ids, action: str, note: str = "") -> tuple[list[Ticket], dict[int, str]]:
+    """The same step on several tickets (签收 or 销号 of a list): each one through ``ticket_step``, in a transaction
+    of its own, so a ticket the member may not take the step on is refused by name and the others go through.
+    Returns the tickets stepped and, for the others, why not (ids outside the zone or scope: "not found")."""
+    if action not in BULK_ACTIONS:
+        raise ValidationError({"action": _("Only acknowledging and closing can be done for several tickets.")})
+    try:
+        ids = sorted({int(i) for i in ids})
+    except (TypeError, ValueError):
+        raise ValidationError({"ids": _("Choose tickets from the list.")}) from None
+    if not ids or len(ids) > BULK_MAX:
+        raise ValidationError({"ids": _("Choose between 1 and %(n)s tickets.") % {"n": BULK_MAX}})
+    found = {t.pk: t for t in Ticket.objects.restrict(member).filter(zone=zone, pk__in=ids)}
+    done, refused = [], {}
+    for pk in ids:
+        ticket = found.get(pk)
+        if ticket is None:
+            refused[pk] = _("No such ticket, or it is outside your data scope.")
+            continue
+        try:
+            done.append(ticket_step(member=member, ticket=ticket, action=action, note=note))
+        except (ValidationError, PermissionDenied) as exc:
+            refused[pk] = f"{ticket.title}:{' '.join(getattr(exc, 'messages', [str(exc)]))}"
+    return done, refused
+
+
 def overdue_kinds(ticket: Ticket, now: dt.datetime) -> list[str]:
     """Which promises are broken: acknowledge, first feedback, resolve."""
     kinds = []

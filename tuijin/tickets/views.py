@@ -29,7 +29,20 @@ def _form(request, *args, **kwargs) -> TicketForm:
 
 
 def inbox(request):
-    """The tickets of the member's units, with what is overdue."""
+    """The tickets of the member's units, with what is overdue; 签收 or 销号 of the ones ticked."""
+    if request.method == "POST":
+        try:
+            done, refused = services.tickets_step(member=request.member, zone=request.zone,
+                                                  ids=request.POST.getlist("ids"), action=request.POST.get("action"))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            if done:
+                messages.success(request, _("%(n)s tickets done.") % {"n": len(done)})
+            for reason in refused.values():
+                messages.error(request, reason)
+        back = request.POST.get("next", "")
+        return redirect(reverse("tickets:inbox") + (f"?{back}" if back and "\n" not in back else ""))
     filters = {k: request.GET.get(k, "") for k in ("state", "unit", "source", "open", "task", "project", "q", "overdue")
                if request.GET.get(k)}
     warn_invalid(request, TicketFilter(filters))  # a malformed filter: an empty list, and why

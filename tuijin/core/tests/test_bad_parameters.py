@@ -25,9 +25,10 @@ ALLOWED = (200, 302, 400, 403, 404)
 BIG_ID = "9" * 25  # fits no BigAutoField: must never reach the database
 HOSTILE = ["abc", "0", "-1", BIG_ID, "NaN", "Infinity", "99999", "", "[" * 5000, "0001-01-01", "9999-12-31", "1e999",
            "2023-13", "\x00", "1.5"]
-# One parameter at a time (as the office, each key the view reads) a value of each kind that has broken a view:
-# not a number, out of every column's range, not finite, huge, NUL, impossible date and month.
-ONE_BY_ONE = ["abc", "-1", BIG_ID, "NaN", "1e999", "[" * 5000, "\x00", "9999-12-31", "2023-13"]
+# One parameter at a time (as the office, each key the view reads) a value of each kind that has broken a view: not
+# a number, out of every column's range, not finite, huge, NUL, an impossible month. The other roles, whose pages read
+# the same parameters through the same parsers, get the first three in every parameter at once.
+ONE_BY_ONE = ["abc", BIG_ID, "NaN", "[" * 5000, "\x00", "2023-13"]
 # Parameters every pattern gets (at once, each hostile value in all of them), and one by one where the view reads
 # them (the walk records which keys a view reads from the query).
 PARAMS = ["page", "per_page", "unit", "campaign", "task", "year", "month", "period", "as_of", "inv_min", "inv_max",
@@ -279,9 +280,8 @@ def test_no_server_error_for_hostile_parameters(route, demo_db):
             base = (_kwarg_sets(route, member, real) or [None])[0]
             if base is None:
                 continue
-            # every parameter at once: every hostile value as the office; the other roles, whose pages read the
-            # same parameters through the same parsers, one value of each kind
-            for value in (HOSTILE if username == "office" else ONE_BY_ONE):
+            # every parameter at once: every hostile value as the office, the commonest kinds as the others
+            for value in (HOSTILE if username == "office" else ONE_BY_ONE[:3]):
                 walker.get(username, base, {p: value for p in PARAMS})
             if username == "office" and not route.suffix:  # one by one, each parameter the view reads
                 for key in read:

@@ -70,3 +70,29 @@ def test_members_lagging_and_run_exports(world, client_for):
     services.run_publish(member=world.office, run=run)
     own = _sheet(client_for(world.staff1).get(f"/assessment/runs/{run.pk}/?format=xlsx"))
     assert [r[2] for r in own[1:]] == ["钵池街道"]  # a street's export holds its own line only
+
+
+@pytest.mark.django_db
+def test_bulk_acknowledge_and_close_from_the_inbox(world, tickets, client_for):
+    from tuijin.tickets.services import ticket_step
+
+    a, b = tickets
+    other = ticket_raise(member=world.office_b, zone=world.zone_b, title="另一开发区的事项",
+                         assignee_unit=world.street_b, deadline=dt.date.today() + dt.timedelta(days=5))
+    # the street acknowledges both of its tickets at once; the other street's and the other zone's are refused by name
+    r = client_for(world.staff1).post("/tickets/", {"ids": [a.pk, b.pk, other.pk], "action": "acknowledge",
+                                                    "next": "open=1"}, follow=True)
+    assert r.redirect_chain[-1][0] == "/tickets/?open=1"
+    a.refresh_from_db(), b.refresh_from_db(), other.refresh_from_db()
+    assert a.state == Ticket.State.ACKNOWLEDGED and b.state == Ticket.State.ASSIGNED
+    assert other.state == Ticket.State.ASSIGNED
+    text = r.content.decode()
+    assert "已办理1个事项" in text and text.count("事项不存在,或不在您的数据权限范围内") == 2
+    # 销号 of an unresolved ticket is refused with the single step's own words; a resolved one is closed
+    ticket_step(member=world.staff1, ticket=a, action="resolve", note="已修复排水")
+    r = client_for(world.office).post("/tickets/", {"ids": [a.pk, b.pk], "action": "close"}, follow=True)
+    a.refresh_from_db(), b.refresh_from_db()
+    assert a.state == Ticket.State.CLOSED and b.state == Ticket.State.ASSIGNED
+    assert "用电增容" in r.content.decode()
+    assert client_for(world.office).post("/tickets/", {"ids": ["x"], "action": "close"}).status_code == 302
+    assert client_for(world.office).post("/tickets/", {"ids": [a.pk], "action": "delete"}).status_code == 302

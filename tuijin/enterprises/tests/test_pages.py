@@ -148,7 +148,7 @@ def test_no_server_error_for_hostile_parameters(world, enterprises, client_for, 
             if office.get(url, params).status_code not in (200, 302, 400, 403, 404):
                 failures.append((url, value))
         for key in KEYS:
-            if office.get("/enterprises/", {key: value}).status_code != 200:
+            if office.get("/enterprises/", {key: value}).status_code not in (200, 400):  # 400: a NUL (core.middleware)
                 failures.append(("/enterprises/", key, value))
             if api.get("/api/v1/enterprises/", {key: value}).status_code not in (200, 400, 404):
                 failures.append(("api", key, value))
