@@ -97,6 +97,10 @@ def _column(cells: list, rows: list[int], column: str) -> np.ndarray:
     """A column as numbers: plain numbers in one pass; a column holding anything else (1,234 / 92.3% / 是 / 无)
     cell by cell, so every message still names its row."""
     missing = MISSING_WORDS
+    try:  # numbers and numeric text only (None is NaN): NumPy converts the whole column in C
+        return np.array(cells, dtype=object).astype(float)
+    except (TypeError, ValueError):
+        pass
     try:
         return np.array([math.nan if c is None or c in missing else float(c) for c in cells], dtype=float)
     except (TypeError, ValueError):
