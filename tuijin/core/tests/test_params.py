@@ -28,7 +28,7 @@ def _codes(response) -> set[str]:
 class TestApi:
     @pytest.mark.parametrize("query, name", [
         ("unit=abc", "unit"), (f"unit={BIG_ID}", "unit"), ("unit=0", "unit"), ("unit=-1", "unit"),
-        ("stage=nonsense", "stage"), ("category=%00", "category"), ("limit=abc", "limit"), ("limit=0", "limit"),
+        ("stage=nonsense", "stage"), ("limit=abc", "limit"), ("limit=0", "limit"),
         ("limit=-1", "limit"), ("limit=1.5", "limit"), ("offset=-1", "offset"), (f"offset={BIG_ID}", "offset"),
     ])
     def test_projects_bad_parameter_is_400_naming_it(self, world, projects, api_for, query, name):
@@ -93,7 +93,7 @@ class TestPages:
 
     @pytest.mark.parametrize("query, name", [
         (f"unit={BIG_ID}", "unit"), (f"campaign={BIG_ID}", "campaign"), ("inv_min=NaN", "inv_min"),
-        ("inv_max=Infinity", "inv_max"), ("inv_min=1e999", "inv_min"), ("stage=x", "stage"), ("q=%00", "q"),
+        ("inv_max=Infinity", "inv_max"), ("inv_min=1e999", "inv_min"), ("stage=x", "stage"),
         ("lagging=2", "lagging"),
     ])
     def test_ledger_bad_filter_shows_nothing_and_says_why(self, world, projects, client_for, query, name):

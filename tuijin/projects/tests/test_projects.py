@@ -281,5 +281,6 @@ def test_pages_survive_bad_query_strings(world, projects, client_for):
                 "/projects/?inv_min=abc&lagging=1", "/projects/search/?q=%00", "/projects/?q=%00&unit=x",
                 "/projects/?campaign=1'", "/tickets/?unit=abc&state=x", "/tickets/suggest-unit/?text=%00&project=x",
                 "/tickets/new/?project=1.5&progress=-1&task=%00"):
-        assert c.get(url).status_code == 200, url
+        # a NUL anywhere in the query is refused before the view (core.middleware.NulParameterMiddleware)
+        assert c.get(url).status_code == (400 if "%00" in url else 200), url
     assert "恒信智造项目" not in c.get("/projects/?unit=x").content.decode()

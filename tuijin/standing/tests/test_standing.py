@@ -321,9 +321,10 @@ class TestPages:
         assert r.status_code == 200 and "请选择本区的单位" in r.content.decode()
         assert IndicatorLead.objects.get(zone=jiaxing_world.zone_a, code="utilized_fdi").unit == jiaxing_world.dept
         for value in ("abc", "0", "-1", "9" * 30, "NaN", "", "\x00", "[" * 3000, "1e999"):
-            assert c.get("/standing/lists/", {"assessment": value}).status_code == 200
-            assert c.get("/standing/goal/", {"level": value}).status_code == 200
-            assert c.get("/standing/", {"year": value, "page": value}).status_code == 200
+            ok = 400 if "\x00" in value else 200  # a NUL in a query: refused before the view (core.middleware)
+            assert c.get("/standing/lists/", {"assessment": value}).status_code == ok
+            assert c.get("/standing/goal/", {"level": value}).status_code == ok
+            assert c.get("/standing/", {"year": value, "page": value}).status_code == ok
             assert c.post("/standing/assign/", {"code": value}).status_code == 302
             assert c.post("/standing/results/delete/", {"result": value}).status_code == 302
             assert c.post("/standing/goal/", {"form": value, "level": value, "kind": value,
