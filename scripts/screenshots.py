@@ -52,6 +52,9 @@ def main() -> int:
     py = sys.executable
     subprocess.run([py, "-m", "tuijin", "manage", "migrate", "--noinput", "-v", "0"], env=env, cwd=ROOT, check=True)
     subprocess.run([py, "-m", "tuijin", "demo", "--if-empty"], env=env, cwd=ROOT, check=True)
+    # the pages as served: the current static files, collected as `tuijin serve` collects them
+    subprocess.run([py, "-m", "tuijin", "manage", "collectstatic", "--noinput", "-v", "0"], env=env, cwd=ROOT,
+                   check=True)
     port = _free_port()
     server = subprocess.Popen([py, "-m", "tuijin", "manage", "runserver", f"127.0.0.1:{port}", "--noreload"],
                               env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
