@@ -41,6 +41,9 @@ demo: install
 	@echo "    leader   淮安经开区 管委会主任(驾驶舱)"
 	@echo "    street   淮安经开区 钵池街道填报员(只见本单位)"
 	@echo ""
+	@# one background worker (bulletins, robustness runs, large imports, the schedule) beside the web server,
+	@# stopped with it
+	TUIJIN_DEMO=1 $(PY) -m tuijin worker --no-reload & WORKER=$$!; trap 'kill $$WORKER 2>/dev/null; wait $$WORKER' EXIT; \
 	TUIJIN_DEMO=1 ALLOWED_HOSTS="$(HOST),localhost,127.0.0.1" $(PY) -m tuijin serve --host $(HOST) --port $(PORT) --no-migrate
 
 ## make test: the whole suite; SQLite by default, PostgreSQL when DATABASE_URL is set

@@ -40,7 +40,8 @@ def _own_cache_dir(tmp_path_factory):
     for name, conf in caches.items():
         if conf["BACKEND"].endswith("FileBasedCache"):
             conf["LOCATION"] = str(tmp_path_factory.mktemp(f"cache-{name}"))
-    with override_settings(CACHES=caches):
+    # stored files (attachments, bulletins, import uploads) too: never var/media
+    with override_settings(CACHES=caches, MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))):
         yield
 
 

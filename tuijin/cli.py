@@ -4,6 +4,9 @@
     tuijin serve [--port P] [--host H]   serve with gunicorn (migrates and collects static first)
     tuijin manage ARGS...                any Django management command
     tuijin assess ...                    score a data file with a scheme (no database needed)
+    tuijin worker                        run the background queue and, once a minute, the schedule
+    tuijin backup --out FILE             the database and the stored files in one archive
+    tuijin restore FILE [--force]        bring a fresh instance to the state of a backup
     tuijin <command> ARGS...             any other management command, e.g. import, export,
                                          dispatch, bulletin, standing
 """

@@ -6,6 +6,7 @@ ALLOWED_HOSTS  comma separated, default "127.0.0.1,localhost"
 DEBUG          "1" to turn on; off by default
 TUIJIN_DEMO    "1" when served by `make demo` (HTTP on localhost: no secure cookies)
 TUIJIN_DB_LOCK_TIMEOUT, TUIJIN_CACHE_DIR, TUIJIN_LOCKOUT_*, TUIJIN_PROXY_COUNT, TUIJIN_API_TOKEN_HOURS: see below
+TUIJIN_STORAGE (s3), TUIJIN_JOB_LEASE_SECONDS, TUIJIN_JOB_ATTEMPTS, TUIJIN_IMPORT_BACKGROUND_ROWS: see below and docs/operations.md
 """
 from __future__ import annotations
 
@@ -70,11 +71,13 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks_db",
     "tuijin.core",
     "tuijin.org",
     "tuijin.accounts",
     "tuijin.campaigns",
     "tuijin.projects",
+    "tuijin.promotion",
     "tuijin.tickets",
     "tuijin.enterprises",
     "tuijin.indicators",
@@ -83,6 +86,7 @@ INSTALLED_APPS = [
     "tuijin.exchange",
     "tuijin.dashboard",
     "tuijin.standing",
+    "tuijin.notifications",
 ]
 
 MIDDLEWARE = [
@@ -123,6 +127,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tuijin.org.context_processors.member",
+                "tuijin.notifications.context_processors.badges",
             ],
         },
     },
@@ -191,6 +196,9 @@ SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
 # A session is written only when it changes: reading a page does not write the session row. The idle clock
 # (accounts.middleware.SessionExpiryMiddleware) changes it at most once a minute, which also renews the cookie.
 SESSION_SAVE_EVERY_REQUEST = False
+# Sessions are read from the shared cache (settings.CACHES) and written to both it and the database: a page view
+# reads no session row (Django's cached_db engine; a signed-out or expired session is gone from both).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
@@ -205,8 +213,19 @@ STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
+# Stored files (attachments, bulletins, import uploads) go through Django's storage API: var/media by default; where
+# several servers share them, an S3-compatible store (docs/operations.md): TUIJIN_STORAGE=s3 with AWS_* settings.
+if os.environ.get("TUIJIN_STORAGE", "").strip().lower() == "s3":
+    _DEFAULT_STORAGE = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": os.environ.get("AWS_STORAGE_BUCKET_NAME", "tuijin"),
+        "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+        "location": os.environ.get("TUIJIN_STORAGE_PREFIX", ""),
+        "default_acl": None, "querystring_auth": True, "file_overwrite": False}}
+else:
+    _DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if (DEBUG or TESTING)
@@ -284,6 +303,26 @@ if not (DEBUG or DEMO or TESTING):
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# E-mail for notifications (docs/notifications.md): Django's SMTP mailer configured from the environment (EMAIL_HOST,
+# default localhost; EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS/EMAIL_USE_SSL, EMAIL_TIMEOUT,
+# DEFAULT_FROM_EMAIL). A mail server that cannot be reached fails the delivery, which is logged and retried; the office
+# turns e-mail off per zone where there is none.
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tuijin@localhost")
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": os.environ.get("EMAIL_HOST", "localhost"),
+            "port": int(os.environ.get("EMAIL_PORT", "25")),
+            "username": os.environ.get("EMAIL_HOST_USER", ""),
+            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": env_bool("EMAIL_USE_TLS"),
+            "use_ssl": env_bool("EMAIL_USE_SSL"),
+            "timeout": int(os.environ.get("EMAIL_TIMEOUT", "10")),
+        },
+    },
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -291,8 +330,24 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
-# Long work (bulletin documents) runs beside the request; tests run it inside the request.
-TUIJIN_BACKGROUND = env_bool("TUIJIN_BACKGROUND", not TESTING)
+# Background work (bulletins, robustness runs, large imports, the schedule) runs on Django's tasks framework with the
+# database backend: queued in the database, run by `tuijin worker` (core/jobs.py, docs/operations.md). Tests run
+# tasks inside the request (the immediate backend) unless a test asks for the database one.
+TASKS = {
+    "default": {
+        "BACKEND": "django.tasks.backends.immediate.ImmediateBackend"
+        if TESTING and not env_bool("TUIJIN_TASKS_DB")
+        else "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+# A running job whose heartbeat is older than this is taken for lost (its worker was killed) and is queued again,
+# up to TUIJIN_JOB_ATTEMPTS attempts in all, then marked failed with the reason.
+TUIJIN_JOB_LEASE_SECONDS = int(os.environ.get("TUIJIN_JOB_LEASE_SECONDS", "120"))
+TUIJIN_JOB_ATTEMPTS = int(os.environ.get("TUIJIN_JOB_ATTEMPTS", "2"))
+# An import of at least this many data rows is applied by the worker once confirmed (its check and preview stay on
+# the page): a 10,000-row ledger takes seconds to store, longer than a page should hold a web worker.
+TUIJIN_IMPORT_BACKGROUND_ROWS = int(os.environ.get("TUIJIN_IMPORT_BACKGROUND_ROWS", "1000"))
 
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -14,6 +14,7 @@ router = site_router()
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("jobs/<int:pk>/", core_views.job_status, name="job_status"),
     path("zone/", core_views.zone_switch, name="zone_switch"),
     path("changes/", core_views.changelog_list, name="changelog"),
     path("operations/", core_views.operation_list, name="operation_log"),
@@ -22,6 +23,7 @@ urlpatterns = [
     path("org/", include("tuijin.org.urls")),
     path("campaigns/", include("tuijin.campaigns.urls")),
     path("projects/", include("tuijin.projects.urls")),
+    path("promotion/", include("tuijin.promotion.urls")),
     path("tickets/", include("tuijin.tickets.urls")),
     path("enterprises/", include("tuijin.enterprises.urls")),
     path("indicators/", include("tuijin.indicators.urls")),
@@ -30,6 +32,7 @@ urlpatterns = [
     path("exchange/", include("tuijin.exchange.urls")),
     path("dashboard/", include("tuijin.dashboard.urls")),
     path("standing/", include("tuijin.standing.urls")),
+    path("notifications/", include("tuijin.notifications.urls")),
     path("api/v1/auth/token", TokenView.as_view(), name="api_token"),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     # Swagger UI with its setup script served from the same address (?script), not inline: the site's

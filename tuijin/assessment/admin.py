@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from tuijin.assessment.models import Commendation, CommendationEntry, Run, Scheme
+from tuijin.assessment.models import Claim, Commendation, CommendationEntry, Incident, Run, Scheme
 from tuijin.core.admin import ReadOnlyAdmin, ReadOnlyInline
 
 # For reference only: schemes, runs and commendation lists are written by the assessment pages and commands, whose
@@ -28,3 +28,15 @@ class CommendationAdmin(ReadOnlyAdmin):
     list_display = ("title", "zone", "year")
     list_filter = ("zone",)
     inlines = [CommendationEntryInline]
+
+
+@admin.register(Claim)
+class ClaimAdmin(ReadOnlyAdmin):
+    list_display = ("title", "zone", "unit", "year", "kind", "points", "granted", "state")
+    list_filter = ("zone", "state", "kind")
+
+
+@admin.register(Incident)
+class IncidentAdmin(ReadOnlyAdmin):
+    list_display = ("title", "zone", "unit", "kind", "occurred_on")
+    list_filter = ("zone", "kind")

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from tuijin.assessment.models import Run, Scheme
+from tuijin.assessment.models import Claim, Incident, Run, Scheme
 from tuijin.assessment.selectors import visible_robustness, visible_units
 from tuijin.core.api import ScopedReadOnlyViewSet
 
@@ -45,6 +45,45 @@ class RunViewSet(ScopedReadOnlyViewSet):
     serializer_class = RunSerializer
 
 
+class ClaimSerializer(serializers.ModelSerializer):
+    zone = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    unit = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    has_evidence = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Claim
+        fields = ["id", "zone", "unit", "year", "kind", "title", "points", "granted", "state", "reason",
+                  "has_evidence", "created"]
+
+    def get_has_evidence(self, claim) -> bool:
+        return bool(claim.evidence)
+
+
+class ClaimViewSet(ScopedReadOnlyViewSet):
+    """Bonus claims (加分申报): a unit's staff see their own unit's."""
+
+    queryset = Claim.objects.select_related("zone", "unit")
+    serializer_class = ClaimSerializer
+
+
+class IncidentSerializer(serializers.ModelSerializer):
+    zone = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    unit = serializers.SlugRelatedField(slug_field="name", read_only=True)
+
+    class Meta:
+        model = Incident
+        fields = ["id", "zone", "unit", "kind", "occurred_on", "title", "created"]
+
+
+class IncidentViewSet(ScopedReadOnlyViewSet):
+    """Safety and stability incidents (安全稳定事件) per unit."""
+
+    queryset = Incident.objects.select_related("zone", "unit")
+    serializer_class = IncidentSerializer
+
+
 def register(router):
     router.register("assessment/schemes", SchemeViewSet, basename="assessment-scheme")
     router.register("assessment/runs", RunViewSet, basename="assessment-run")
+    router.register("assessment/claims", ClaimViewSet, basename="assessment-claim")
+    router.register("assessment/incidents", IncidentViewSet, basename="assessment-incident")

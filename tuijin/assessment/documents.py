@@ -8,7 +8,9 @@ KIND_HEADINGS = {"unit": "先进集体", "award": "专项奖项", "individual": 
 
 
 def commendation_docx(c, zone_name: str, issued_on) -> bytes:
-    doc = OfficialDocument(issuer=f"{zone_name}管理委员会", title=c.title)
+    # a zone's commendations are issued by its administrative committee; a city's (district's) by its government
+    organ = "人民政府" if c.zone.level in c.zone.LEVELS_ABOVE else "管理委员会"
+    doc = OfficialDocument(issuer=f"{zone_name}{organ}", title=c.title)
     doc.title(c.title)
     entries = list(c.entries.all())
     n = 0

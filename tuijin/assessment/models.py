@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tuijin.core.models import ZonedModel
-from tuijin.core.scope import ScopedQuerySet
+from tuijin.core.scope import VIEW, ScopedQuerySet, member_zones_above
 
 
 class Scheme(ZonedModel):
@@ -34,6 +34,11 @@ class RunQuerySet(ScopedQuerySet):
         qs = super().restrict(member, action)
         if member is not None and member.scope in (member.Scope.UNIT, member.Scope.SUBTREE):
             qs = qs.filter(published=True)
+        elif action == VIEW and member is not None and member.is_active and member.scope == member.Scope.ZONE \
+                and (above := member_zones_above(member)):
+            # published down: a city's (or district's) published runs are read by the zones below it, each seeing
+            # its own line in full and the others' rank and tier (selectors.visible_units)
+            qs = qs | self.filter(zone_id__in=above, published=True)
         return qs
 
 
@@ -113,3 +118,77 @@ class CommendationEntry(ZonedModel):
 
     def __str__(self) -> str:
         return self.person or self.unit_name
+
+
+class Claim(ZonedModel):
+    """A bonus claim (加分项申报): a unit claims an item (夺金点, 向上争取 …) with evidence; the office verifies it
+    (with the points granted) or rejects it with a reason. Only verified claims enter a run."""
+
+    class Kind(models.TextChoices):
+        GOLD = "gold", _("gold point (夺金点)")
+        FUNDS = "funds", _("funds won from above (争资金)")
+        PROJECTS = "projects", _("projects won from above (争项目)")
+        PILOTS = "pilots", _("pilots won (争试点)")
+        HONOURS = "honours", _("honours won (争荣誉)")
+        OTHER = "other", _("other bonus item")
+
+    class State(models.TextChoices):
+        CLAIMED = "claimed", _("claimed")
+        VERIFIED = "verified", _("verified")
+        REJECTED = "rejected", _("rejected")
+
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    title = models.CharField(_("item"), max_length=200)
+    points = models.DecimalField(_("points claimed"), max_digits=7, decimal_places=2)
+    granted = models.DecimalField(_("points granted"), max_digits=7, decimal_places=2, null=True, blank=True)
+    evidence = models.FileField(_("evidence"), upload_to="assessment/claims/%Y/%m/", blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.CLAIMED)
+    reason = models.CharField(_("reason rejected"), max_length=200, blank=True)
+    claimed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("claimed by"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("decided by"))
+
+    scope_unit_field = "unit"
+
+    class Meta:
+        ordering = ["zone", "-year", "unit__sort_order", "id"]
+        constraints = [models.CheckConstraint(condition=models.Q(year__gte=2000, year__lte=2100),
+                                              name="claim_year_sane")]
+        verbose_name = _("bonus claim")
+        verbose_name_plural = _("bonus claims")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Incident(ZonedModel):
+    """A safety or stability incident of a unit (安全生产事故, 环保督察问题, 信访), recorded by the office; a scheme
+    maps each kind to a deduction or the veto."""
+
+    class Kind(models.TextChoices):
+        SAFETY_MAJOR = "safety_major", _("serious or worse safety accident (重大及以上)")
+        SAFETY_LARGER = "safety_larger", _("larger safety accident (较大)")
+        SAFETY_GENERAL = "safety_general", _("general safety accident (一般)")
+        ENV_CENTRAL = "env_central", _("central environmental inspection issue")
+        ENV_PROVINCIAL = "env_prov", _("provincial environmental inspection issue")
+        PETITION = "petition", _("petition (信访) escalated")
+
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    occurred_on = models.DateField(_("date"))
+    title = models.CharField(_("description"), max_length=200)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name=_("recorded by"))
+
+    scope_unit_field = "unit"
+
+    class Meta:
+        ordering = ["zone", "-occurred_on", "id"]
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+
+    def __str__(self) -> str:
+        return self.title

@@ -8,7 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from tuijin.assessment.models import Commendation, CommendationEntry, Run, Scheme
+from tuijin.assessment import inputs as record_inputs
+from tuijin.assessment.models import Claim, Commendation, CommendationEntry, Incident, Run, Scheme
+from tuijin.core import jobs
 from tuijin.core.context import current_actor
 from tuijin.core.periods import check_month, parse_year
 from tuijin.core.scope import ensure_can_change, require_office
@@ -170,6 +172,7 @@ def run_create(*, member, scheme: Scheme, title: str, year: int, rows: list[list
         source = Run.Source.DISPATCH
     try:
         parsed = parse_scheme(scheme.yaml)
+        rows, sources = record_inputs.add_columns(rows, parsed, zone=scheme.zone, year=year)
         if source == Run.Source.DISPATCH:
             _check_dispatch_columns(parsed, rows[0], zone=scheme.zone, year=year, month=month)
         data = data_from_rows(rows, parsed)
@@ -179,24 +182,69 @@ def run_create(*, member, scheme: Scheme, title: str, year: int, rows: list[list
     except SchemeError as exc:
         raise ValidationError(str(exc)) from exc
     return Run.objects.create(zone=scheme.zone, scheme=scheme, title=title, year=year, source=source,
-                              scheme_yaml=scheme.yaml, inputs=_clean(_data_dict(data)),
-                              results=_clean(result_json(result)), robustness=_clean(rob) if rob else None,
-                              created_by_id=current_actor().user_id)
+                              scheme_yaml=scheme.yaml, inputs=_clean(dict(_data_dict(data), sources=sources)),
+                              results=_clean(with_sources(result_json(result), parsed, sources)),
+                              robustness=_clean(rob) if rob else None, created_by_id=current_actor().user_id)
 
 
-@transaction.atomic
+def with_sources(results: dict, parsed, sources: dict[str, dict]) -> dict:
+    """Each breakdown line read from a record input says where it came from (label and link)."""
+    if not sources:
+        return results
+    column_of = {ind.code: ind.data_column for ind in parsed.indicators()}
+    column_of |= {a.code: a.column for a in [*parsed.bonuses, *parsed.deductions, *parsed.vetoes]}
+    for unit in results["units"]:
+        for line in unit.get("breakdown") or []:
+            source = sources.get(column_of.get(line["code"], ""))
+            if source:
+                line["source"] = source
+    return results
+
+
 def run_robustness(*, member, run: Run, samples: int = 1000, seed: int = 0) -> Run:
+    """Computed outside any transaction (thousands of samples hold no database lock), kept in one that re-checks
+    the run (published meanwhile: refused)."""
     require_office(member)
     ensure_can_change(member, run)
     if run.published:
         raise ValidationError(_("A published run does not change."))
+    samples, seed = _robustness_args(samples, seed)
+    parsed = parse_scheme(run.scheme_yaml)
+    computed = _clean(robustness(parsed, data_from_dict(run.inputs), samples=samples, seed=seed))
+    with transaction.atomic():
+        run = Run.objects.select_for_update().get(pk=run.pk)
+        ensure_can_change(member, run)
+        if run.published:
+            raise ValidationError(_("A published run does not change."))
+        run.robustness = computed
+        run.save()
+    return run
+
+
+def _robustness_args(samples, seed) -> tuple[int, int]:
     if isinstance(samples, bool) or not isinstance(samples, int) or not 1 <= samples <= SAMPLES_MAX:
         raise ValidationError(_("Choose between 1 and 20000 samples."))
-    seed = to_int(seed, field="seed", label=_("seed"), lo=0, hi=SEED_MAX)
-    parsed = parse_scheme(run.scheme_yaml)
-    run.robustness = _clean(robustness(parsed, data_from_dict(run.inputs), samples=samples, seed=seed))
-    run.save()
-    return run
+    return samples, to_int(seed, field="seed", label=_("seed"), lo=0, hi=SEED_MAX)
+
+
+def run_robustness_start(*, member, run: Run, samples: int = 1000, seed: int = 0):
+    """Queue the robustness of a run (a Monte Carlo over thousands of samples) for the worker; the run page shows
+    the job's state. Checked here for the member, computed by the worker as the system."""
+    require_office(member)
+    ensure_can_change(member, run)
+    if run.published:
+        raise ValidationError(_("A published run does not change."))
+    samples, seed = _robustness_args(samples, seed)
+    return jobs.start(run_robustness_job, run.pk, samples, seed, zone=run.zone, target=jobs.target_of(run))
+
+
+@jobs.background("robustness")
+def run_robustness_job(job, run_id: int, samples: int, seed: int) -> int:
+    from tuijin.core.scope import SYSTEM
+
+    job.step(5)
+    run_robustness(member=SYSTEM, run=Run.objects.get(pk=run_id), samples=samples, seed=seed)
+    return run_id
 
 
 @transaction.atomic
@@ -262,3 +310,121 @@ def commendation_add_individual(*, member, commendation: Commendation, person: s
                                             kind=CommendationEntry.Kind.INDIVIDUAL, person=person,
                                             unit_name=unit_name, note=note,
                                             seq=commendation.entries.count() + 1)
+
+
+# ---- bonus claims (加分项申报) and incidents (安全稳定事件) ------------------------------------------------------------
+
+CLAIM_POINTS_MAX = 100  # points of one claimed item
+
+
+def _zone_unit(member, zone, unit, *, field: str = "unit"):
+    """A unit of ``zone`` in the member's scope, or a refusal naming the field."""
+    from tuijin.org.models import Unit
+
+    if not isinstance(unit, Unit) or unit.zone_id != zone.pk or \
+            not Unit.objects.restrict(member).filter(pk=unit.pk).exists():
+        raise ValidationError({field: _("Choose a unit of this zone within your data scope.")})
+    return unit
+
+
+@transaction.atomic
+def claim_submit(*, member, zone, unit, year, kind: str, title: str, points, evidence=None) -> Claim:
+    """A unit claims a bonus item with its evidence (an attachment, checked as a ticket step's is)."""
+    from tuijin.core.validators import to_number_in
+    from tuijin.tickets.services import check_attachment
+
+    unit = _zone_unit(member, zone, unit)
+    year = parse_year(year)
+    if kind not in Claim.Kind.values:
+        raise ValidationError({"kind": _("%(label)s: choose one of the listed kinds.") % {
+            "label": _label(Claim, "kind")}})
+    title = _name(Claim, "title", title, required=True)
+    points = to_number_in(points, field="points", label=_label(Claim, "points"), lo=0, hi=CLAIM_POINTS_MAX)
+    if points <= 0:
+        raise ValidationError({"points": _("%(label)s must be more than 0.") % {"label": _label(Claim, "points")}})
+    if not evidence:
+        raise ValidationError({"evidence": _("Attach the evidence of the claim (a document, PDF or image).")})
+    try:
+        check_attachment(evidence)
+    except ValidationError as exc:
+        raise ValidationError({"evidence": exc.messages}) from exc
+    claim = Claim(zone=zone, unit=unit, year=year, kind=kind, title=title, points=points, evidence=evidence,
+                  claimed_by_id=current_actor().user_id)
+    ensure_can_change(member, claim)
+    claim.save()
+    return claim
+
+
+@transaction.atomic
+def claim_decide(*, member, claim: Claim, verify: bool, granted=None, reason: str = "") -> Claim:
+    """The office verifies a claim (granting up to the points claimed) or rejects it with a reason. Only the office
+    of the whole zone decides: a unit never verifies its own claim. A decided claim stays decided."""
+    from tuijin.core.validators import to_number_in
+
+    require_office(member)
+    if member.scope not in ("zone", "all"):
+        raise PermissionDenied(_("Only the office of the whole zone verifies claims."))
+    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    ensure_can_change(member, claim)
+    if claim.state != Claim.State.CLAIMED:
+        raise ValidationError(_("This claim has already been decided."))
+    if verify:
+        granted = claim.points if granted in (None, "") else to_number_in(
+            granted, field="granted", label=_label(Claim, "granted"), lo=0, hi=claim.points)
+        claim.state, claim.granted, claim.reason = Claim.State.VERIFIED, granted, ""
+    else:
+        reason = _name(Claim, "reason", reason, required=True)
+        claim.state, claim.granted, claim.reason = Claim.State.REJECTED, None, reason
+    claim.decided_by_id = current_actor().user_id
+    claim.save()
+    return claim
+
+
+@transaction.atomic
+def incident_record(*, member, zone, unit, kind: str, occurred_on, title: str) -> Incident:
+    """The office records a safety or stability incident of a unit."""
+    from tuijin.core.validators import check_date
+
+    require_office(member)
+    unit = _zone_unit(member, zone, unit)
+    if kind not in Incident.Kind.values:
+        raise ValidationError({"kind": _("%(label)s: choose one of the listed kinds.") % {
+            "label": _label(Incident, "kind")}})
+    occurred_on = check_date(occurred_on, field="occurred_on", label=_label(Incident, "occurred_on"))
+    if occurred_on is None:
+        raise ValidationError({"occurred_on": _("Give the date of the incident.")})
+    title = _name(Incident, "title", title, required=True)
+    incident = Incident(zone=zone, unit=unit, kind=kind, occurred_on=occurred_on, title=title,
+                        recorded_by_id=current_actor().user_id)
+    ensure_can_change(member, incident)
+    incident.save()
+    return incident
+
+
+def scheme_preview(*, member, zone, scheme: dict, year: int) -> list[dict]:
+    """Score a scheme being built (the form's dict, checked as YAML is) on the zone's stored figures and records of
+    ``year``, storing nothing: the units with score, rank and tier."""
+    from tuijin.assessment import builder
+
+    require_office(member)
+    from tuijin.org.services import ensure_zone
+
+    ensure_zone(member, zone)
+    parsed = builder.check(scheme)
+    rows = dispatch_data(member=member, zone=zone, year=parse_year(year), month=12)
+    if len(rows) < 2:
+        from tuijin.org.models import Unit
+
+        rows = [rows[0], *[[name, ""] for name in Unit.objects.restrict(member).filter(
+            zone=zone, is_active=True).order_by("sort_order", "id").values_list("name", flat=True)]]
+    rows, _sources = record_inputs.add_columns(rows, parsed, zone=zone, year=year)
+    header = set(rows[0])
+    for column in parsed.columns() - header:  # a figure nobody filed: missing for all, as the scheme counts it
+        rows = [[*rows[0], column], *[[*r, None] for r in rows[1:]]]
+    try:
+        data = data_from_rows(rows, parsed)
+        result = assess(parsed, data, explain=False)
+    except SchemeError as exc:
+        raise ValidationError(builder.readable(str(exc), scheme)) from exc
+    return sorted(({"unit": u.unit, "group": u.group, "score": u.score, "rank": u.rank, "tier": u.tier,
+                    "vetoed": u.vetoed} for u in result.units), key=lambda u: (u["group"], u["rank"] or 10 ** 9))

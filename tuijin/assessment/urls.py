@@ -10,4 +10,10 @@ urlpatterns = [
     path("runs/<int:pk>/", views.run_detail, name="run"),
     path("runs/compare/", views.run_compare, name="compare"),
     path("commendations/<int:pk>/", views.commendation, name="commendation"),
+    path("schemes/build/", views.scheme_builder, name="builder"),
+    path("schemes/<int:pk>/build/", views.scheme_builder, name="builder_edit"),
+    path("schemes/preview/", views.scheme_preview, name="preview"),
+    path("claims/", views.claims, name="claims"),
+    path("claims/<int:pk>/evidence/", views.claim_evidence, name="claim_evidence"),
+    path("incidents/", views.incidents, name="incidents"),
 ]

@@ -7,10 +7,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tuijin.assessment import selectors, services
+from tuijin.assessment import builder, selectors, services
 from tuijin.assessment.documents import commendation_docx, commendation_xlsx
-from tuijin.assessment.forms import CompareForm
-from tuijin.assessment.models import Run, Scheme
+from tuijin.assessment.forms import ClaimForm, CompareForm, IncidentForm, YearParams
+from tuijin.assessment.models import Claim, Run, Scheme
+from tuijin.core.forms import put_errors
+from tuijin.core.periods import as_of_date
+from tuijin.core import jobs
 from tuijin.core.downloads import wants_xlsx, xlsx_response
 from tuijin.core.params import warn_invalid
 from tuijin.engine.assessment import SchemeError
@@ -54,6 +57,7 @@ def index(request):
     return render(request, "assessment/index.html", {
         "schemes": selectors.scheme_latest(member=member, zone=request.zone),
         "runs": selectors.run_list(member=member, zone=request.zone)[:30],
+        "runs_from_above": selectors.runs_from_above(member=member, zone=request.zone)[:30],
         "commendations": selectors.commendation_list(member=member, zone=request.zone)})
 
 
@@ -79,23 +83,26 @@ def scheme_edit(request, pk=None):
                                                       "versions": versions})
 
 
-def _run(request, pk) -> Run:
+def _run(request, pk, *, from_above: bool = False) -> Run:
     run = selectors.run_list(member=request.member, zone=request.zone).filter(pk=pk).first()
+    if run is None and from_above:  # a run published down by the city above the zone: read only
+        run = selectors.runs_from_above(member=request.member, zone=request.zone).filter(pk=pk).first()
     if run is None:
         raise Http404(_("No such assessment run."))
     return run
 
 
 def run_detail(request, pk):
-    run = _run(request, pk)
+    run = _run(request, pk, from_above=True)
     member = request.member
     if request.method == "POST":
         try:
             if request.POST.get("action") == "publish":
                 services.run_publish(member=member, run=run)
             elif request.POST.get("action") == "robustness":
-                services.run_robustness(member=member, run=run, samples=int(request.POST.get("samples") or 1000),
-                                        seed=int(request.POST.get("seed") or 1))
+                services.run_robustness_start(member=member, run=run,
+                                              samples=int(request.POST.get("samples") or 1000),
+                                              seed=int(request.POST.get("seed") or 1))
             elif request.POST.get("action") == "commend":
                 awards = {}
                 for line in request.POST.get("awards", "").splitlines():
@@ -120,11 +127,14 @@ def run_detail(request, pk):
     groups: dict = {}
     for u in sorted(units, key=lambda u: (u["group"], u["rank"] or 10**9)):
         groups.setdefault(u["group"] or "—", []).append(u)
-    chosen = request.GET.get("unit") or (units[0]["unit"] if len(units) == 1 else "")
-    breakdown = next((u for u in units if u["unit"] == chosen), None)
+    from_above = selectors.is_from_above(member, run)
+    own = [u["unit"] for u in units if not u.get("withheld")]
+    chosen = request.GET.get("unit") or (own[0] if len(own) == 1 else "")
+    breakdown = next((u for u in units if u["unit"] == chosen and not u.get("withheld")), None)
     rob = selectors.visible_robustness(member, run)
     return render(request, "assessment/run.html", {
-        "run": run, "groups": groups, "breakdown": breakdown, "rob": rob,
+        "run": run, "groups": groups, "breakdown": breakdown, "rob": rob, "from_above": from_above,
+        "job": None if from_above else jobs.latest_for(run),
         "other_runs": selectors.run_list(member=member, zone=request.zone).exclude(pk=run.pk)[:20]})
 
 
@@ -159,3 +169,177 @@ def commendation(request, pk):
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(c.title)}.{fmt}"
         return response
     return render(request, "assessment/commendation.html", {"c": c, "entries": c.entries.all()})
+
+
+def _unit(pk):
+    from tuijin.org.models import Unit
+
+    return Unit.objects.filter(pk=pk).first()
+
+
+def claims(request):
+    """Bonus claims (加分项申报): a unit claims with evidence, the office verifies or rejects with a reason."""
+    member, zone = request.member, request.zone
+    form = ClaimForm(member=member, zone=zone, initial={"year": as_of_date(zone).year})
+    if request.method == "POST":
+        if request.POST.get("action") in ("verify", "reject"):
+            claim = Claim.objects.restrict(member).filter(zone=zone, pk=_id(request.POST.get("claim"))).first()
+            if claim is None:
+                messages.error(request, _("No such claim."))
+            else:
+                try:
+                    services.claim_decide(member=member, claim=claim, verify=request.POST["action"] == "verify",
+                                          granted=request.POST.get("granted") or None,
+                                          reason=request.POST.get("reason", ""))
+                    messages.success(request, _("Claim decided."))
+                except (ValidationError, PermissionDenied) as exc:
+                    _errors(request, exc)
+            return redirect("assessment:claims")
+        form = ClaimForm(request.POST, request.FILES, member=member, zone=zone)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.claim_submit(member=member, zone=zone, unit=_unit(d["unit"]), year=d["year"],
+                                      kind=d["kind"], title=d["title"], points=d["points"], evidence=d["evidence"])
+            except (ValidationError, PermissionDenied) as exc:
+                put_errors(form, exc if isinstance(exc, ValidationError) else ValidationError(str(exc)))
+            else:
+                messages.success(request, _("Claim submitted: the office will verify it."))
+                return redirect("assessment:claims")
+    params = YearParams(request.GET)
+    warn_invalid(request, params)
+    year = params.cleaned_data.get("year") if params.is_valid() else None
+    rows = selectors.claim_list(member=member, zone=zone, year=year)
+    return render(request, "assessment/claims.html", {"form": form, "claims": rows, "year": year,
+                                                      "can_decide": member.is_office and member.scope in
+                                                      ("zone", "all")})
+
+
+def claim_evidence(request, pk):
+    """A claim's evidence, served only to those who may see the claim."""
+    from django.http import FileResponse
+
+    claim = Claim.objects.restrict(request.member).filter(zone=request.zone, pk=pk).first()
+    if claim is None or not claim.evidence:
+        raise Http404()
+    return FileResponse(claim.evidence.open("rb"), as_attachment=True,
+                        filename=claim.evidence.name.rsplit("/", 1)[-1])
+
+
+def incidents(request):
+    """Safety and stability incidents per unit, recorded by the office."""
+    member, zone = request.member, request.zone
+    form = IncidentForm(member=member, zone=zone)
+    if request.method == "POST":
+        form = IncidentForm(request.POST, member=member, zone=zone)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.incident_record(member=member, zone=zone, unit=_unit(d["unit"]), kind=d["kind"],
+                                         occurred_on=d["occurred_on"], title=d["title"])
+            except ValidationError as exc:
+                put_errors(form, exc)
+            else:
+                messages.success(request, _("Incident recorded."))
+                return redirect("assessment:incidents")
+    params = YearParams(request.GET)
+    warn_invalid(request, params)
+    year = params.cleaned_data.get("year") if params.is_valid() else None
+    return render(request, "assessment/incidents.html", {
+        "form": form, "incidents": selectors.incident_list(member=member, zone=zone, year=year), "year": year})
+
+
+def _id(value) -> int | None:
+    text = str(value or "")
+    return int(text) if text.isdigit() and len(text) <= 12 else None
+
+
+def _builder_context(request, values: dict, columns: dict, **extra) -> dict:
+    rows = builder._rows(values)
+
+    def pick(prefix: str, n: int, keys: tuple[str, ...]) -> list[dict]:
+        return [{"i": i, **{k: str(values.get(f"{prefix}{k}_{i}", "") or "") for k in keys}} for i in range(n)]
+
+    return {"v": values, "row_values": pick("", rows, ("cat", "cat_weight", "name", "source", "weight", "points",
+                                                        "direction", "rule", "params")),
+            "tier_values": pick("tier_", builder.TIER_ROWS, ("name", "min", "share")),
+            "adj_values": pick("adj_", builder.ADJ_ROWS, ("kind", "name", "source", "per", "cap")), "columns": columns, "rule_choices": builder.rule_choices(),
+            "rule_params": {code: "、".join(builder.PARAM_LABELS.get(k, k) for k in t.params)
+                            for code, t in builder.RULE_TYPES.items()},
+            "rows": range(rows), "more_rows": min(rows + 10, builder.ROWS_MAX), "tier_rows": range(builder.TIER_ROWS),
+            "adj_rows": range(builder.ADJ_ROWS), "aggregations": builder.AGGREGATIONS, "missing": builder.MISSING,
+            "adj_kinds": builder.ADJ_KINDS, "directions": builder.DIRECTIONS,
+            "year": as_of_date(request.zone).year, **extra}
+
+
+def scheme_builder(request, pk=None):
+    """The scheme form: a clerk builds (or edits) a scheme in rows; saving makes a new version, as YAML does."""
+    from tuijin.core.scope import require_office
+
+    member, zone = request.member, request.zone
+    require_office(member)
+    scheme = Scheme.objects.restrict(member).filter(pk=pk, zone=zone).first() if pk else None
+    if pk and scheme is None:
+        raise Http404()
+    columns = selectors.scheme_sources(zone)
+    error, field = "", ""
+    if request.method == "POST":
+        values = request.POST.dict()
+        try:
+            parsed_dict = builder.to_dict(request.POST, columns=columns)
+            parsed_dict["code"] = scheme.code if scheme is not None else _free_code(zone)
+            builder.check(parsed_dict)
+            new = services.scheme_save(member=member, zone=zone, yaml_text=builder.to_yaml(parsed_dict),
+                                       code=scheme.code if scheme else None)
+        except builder.FormProblem as exc:
+            error, field = exc.message, exc.field
+        except SchemeError as exc:
+            error = str(exc)
+        except ValidationError as exc:
+            error = "; ".join(builder.readable(m, parsed_dict) for m in exc.messages)
+        else:
+            messages.success(request, _("Scheme saved as version %(v)s.") % {"v": new.version})
+            return redirect("assessment:scheme", pk=new.pk)
+    else:
+        values = builder.from_yaml(scheme.yaml, columns) if scheme else {"aggregation": "sum", "missing": "zero"}
+        if values is None:
+            messages.warning(request, _("This scheme has more levels than the form shows: edit it as YAML."))
+            return redirect("assessment:scheme", pk=scheme.pk)
+        if request.GET.get("rows", "").isdigit():
+            values["rows"] = request.GET["rows"]
+    for key, value in values.items():  # a stored scheme may read a column of its data file: keep it choosable
+        if (key.startswith("source_") or key.startswith("adj_source_")) and value and value not in columns:
+            columns[value] = value
+    return render(request, "assessment/builder.html", _builder_context(request, values, columns, scheme=scheme,
+                                                                       error=error, field=field))
+
+
+def _free_code(zone) -> str:
+    taken = set(Scheme.objects.filter(zone=zone).values_list("code", flat=True))
+    n = len(taken) + 1
+    while f"scheme_{n}" in taken:
+        n += 1
+    return f"scheme_{n}"
+
+
+def scheme_preview(request):
+    """The live preview of the scheme form (htmx): the scores the form's scheme gives the zone's stored figures
+    and records of a year, or the first problem in words."""
+    from tuijin.core.scope import require_office
+
+    require_office(request.member)
+    if request.method != "POST":
+        return HttpResponse(status=405)
+    year = request.POST.get("preview_year", "")
+    year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else as_of_date(request.zone).year
+    try:
+        units = services.scheme_preview(member=request.member, zone=request.zone,
+                                        scheme=builder.to_dict(request.POST,
+                                                               columns=selectors.scheme_sources(request.zone)),
+                                        year=year)
+        error = ""
+    except builder.FormProblem as exc:
+        units, error = [], exc.message
+    except (SchemeError, ValidationError) as exc:
+        units, error = [], "; ".join(getattr(exc, "messages", [str(exc)]))
+    return render(request, "assessment/_preview.html", {"units": units, "error": error, "year": year})

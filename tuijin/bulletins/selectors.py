@@ -18,6 +18,7 @@ from tuijin.indicators.selectors import filing_status
 from tuijin.indicators.stage_goals import MONTHS as STAGE_MONTHS
 from tuijin.indicators.stage_goals import goal_sentence, goal_summary, stage_goal_status
 from tuijin.projects import selectors as proj
+from tuijin.promotion import selectors as promo
 from tuijin.tickets import selectors as tick
 
 __all__ = ["PeriodError", "bulletin_data", "bulletin_data_cached", "bulletin_period", "cross_checks", "ticket_part"]
@@ -92,7 +93,7 @@ def bulletin_data(*, member, zone, year: int, month: int, unit=None, with_streak
     for r in main:
         if not has_figures:
             break
-        if r.actual_ytd is None:
+        if r.actual_ytd is None or r.source == "ledger":  # the ledger's counts: stated once, with the projects
             continue
         streak = _pace_streak(member, zone, year, month, r.indicator_code) \
             if with_streaks and unit is None and r.main and r.completion is not None else 0
@@ -112,6 +113,9 @@ def bulletin_data(*, member, zone, year: int, month: int, unit=None, with_streak
     lagging = [x for x in lagging if x["light"] == "red"]
     checks = cross_checks(rows, perf) if unit is None else []
     projects_line = sentences.projects_sentence(perf, month=month)
+    if unit is None:  # the 招商 funnel behind the signed projects (promotion/selectors.py)
+        projects_line += sentences.promotion_sentence(
+            promo.bulletin_facts(member=member, zone=zone, year=year, month=month, until=as_of), month=month)
     differ = [c for c in checks if not c["agree"]]
     if differ:
         projects_line += "".join(f"其中{c['what']},项目台账登记{c['ledger']},各单位报送{c['filed']},两者不一致,"
@@ -181,7 +185,10 @@ def _projects_version(zone) -> str:
     from tuijin.assessment.models import Run
     from tuijin.campaigns.models import Campaign
 
-    others = table_version(Rows(Run, zone=zone.pk), Rows(Campaign, zone=zone.pk), Rows(StageGoal, zone=zone.pk))
+    from tuijin.promotion.models import Capital, Lead
+
+    others = table_version(Rows(Run, zone=zone.pk), Rows(Campaign, zone=zone.pk), Rows(StageGoal, zone=zone.pk),
+                           Rows(Lead, zone=zone.pk), Rows(Capital, zone=zone.pk))
     return f"{proj.projects_version(zone)}:{others}"
 
 

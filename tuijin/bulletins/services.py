@@ -1,19 +1,18 @@
-"""Bulletins: draft, generate (in the background, with progress), issue. Issued ones never change."""
+"""Bulletins: draft, generate (a job on the background queue, with progress), issue. Issued ones never change."""
 from __future__ import annotations
-
-import threading
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import close_old_connections, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tuijin.bulletins import documents
 from tuijin.bulletins.models import Bulletin
 from tuijin.bulletins.selectors import bulletin_data, check_bulletin_period, ensure_locked_or_draft
+from tuijin.core import jobs
 from tuijin.core.periods import as_of_date, is_locked
-from tuijin.core.context import acting_as, current_actor
+from tuijin.core.context import current_actor
 from tuijin.core.scope import SYSTEM, ensure_can_change, require_office
 from tuijin.core.validators import clean_name, clean_text
 from tuijin.engine.jsonable import loads_plain
@@ -90,51 +89,46 @@ def render(bulletin: Bulletin, *, formats=("docx", "xlsx"), member=SYSTEM, progr
     return out
 
 
+def _render_failed(job, message: str) -> None:
+    """The job failed (an error, or its worker was lost on the last attempt): the page shows why."""
+    Bulletin.objects.filter(pk=int(job.args[0]), state=Bulletin.State.GENERATING).update(
+        state=Bulletin.State.FAILED, error=message)
+
+
+@jobs.background("bulletin", on_fail=_render_failed)
+def bulletin_render(job, bulletin_id: int) -> int:
+    """The documents of a bulletin, made by the worker (as the user who asked) with progress on the record."""
+    def step(n):
+        Bulletin.objects.filter(pk=bulletin_id).update(progress=n)
+        job.step(n)
+
+    b = Bulletin.objects.get(pk=bulletin_id)
+    if b.state != Bulletin.State.GENERATING:
+        return b.pk  # changed meanwhile (issued, or saved again with a new job): nothing to do
+    with_pdf = documents.libreoffice() is not None
+    files = render(b, formats=("docx", "xlsx", "pdf") if with_pdf else ("docx", "xlsx"), progress=step)
+    b.refresh_from_db()
+    stem = f"{b.zone.code}-{b.year}-{b.month:02d}-{b.pk}"
+    b.data = files["data"]
+    b.docx.save(f"{stem}.docx", ContentFile(files["docx"]), save=False)
+    b.xlsx.save(f"{stem}.xlsx", ContentFile(files["xlsx"]), save=False)
+    if "pdf" in files:
+        b.pdf.save(f"{stem}.pdf", ContentFile(files["pdf"]), save=False)
+    b.state, b.progress = Bulletin.State.READY, 100
+    b.save()
+    return b.pk
+
+
 def bulletin_generate(*, member, bulletin: Bulletin, background: bool | None = None) -> Bulletin:
-    """Generate the documents; in the background (a thread: no extra server) with progress kept on the record."""
+    """Generate the documents: a job on the queue (core/jobs.py) run by `tuijin worker`, its state and progress
+    shown on the bulletin page; ``background=False`` runs it here and now (the command line)."""
     require_office(member)
     ensure_can_change(member, bulletin)  # the data it is made from is its zone's: the member's zone only
     if bulletin.state == Bulletin.State.ISSUED:
         raise ValidationError(_("An issued bulletin does not change."))
     Bulletin.objects.filter(pk=bulletin.pk).update(state=Bulletin.State.GENERATING, progress=5, error="")
-    actor = current_actor()
-
-    def work():
-        try:
-            with acting_as(actor):
-                def step(n):
-                    Bulletin.objects.filter(pk=bulletin.pk).update(progress=n)
-                with_pdf = documents.libreoffice() is not None
-                files = render(bulletin, formats=("docx", "xlsx", "pdf") if with_pdf else ("docx", "xlsx"),
-                               progress=step)
-                b = Bulletin.objects.get(pk=bulletin.pk)
-                stem = f"{b.zone.code}-{b.year}-{b.month:02d}-{b.pk}"
-                b.data = files["data"]
-                b.docx.save(f"{stem}.docx", ContentFile(files["docx"]), save=False)
-                b.xlsx.save(f"{stem}.xlsx", ContentFile(files["xlsx"]), save=False)
-                if "pdf" in files:
-                    b.pdf.save(f"{stem}.pdf", ContentFile(files["pdf"]), save=False)
-                b.state, b.progress = Bulletin.State.READY, 100
-                b.save()
-        except Exception as exc:  # the page shows what went wrong instead of spinning forever
-            Bulletin.objects.filter(pk=bulletin.pk).update(state=Bulletin.State.FAILED, error=str(exc)[:2000])
-
-    def in_thread():
-        # A thread has its own database connection: open it fresh and close it when done.
-        close_old_connections()
-        try:
-            work()
-        finally:
-            close_old_connections()
-
-    if background is None:
-        from django.conf import settings
-
-        background = settings.TUIJIN_BACKGROUND  # tests run the work in the request (one in-memory database)
-    if background:
-        threading.Thread(target=in_thread, daemon=True, name=f"bulletin-{bulletin.pk}").start()
-    else:
-        work()
+    jobs.start(bulletin_render, bulletin.pk, zone=bulletin.zone, target=jobs.target_of(bulletin),
+               inline=background is False)
     bulletin.refresh_from_db()
     return bulletin
 

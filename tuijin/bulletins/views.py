@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from tuijin.bulletins import services
 from tuijin.bulletins.models import Bulletin
 from tuijin.bulletins.selectors import bulletin_period
+from tuijin.core import jobs
 from tuijin.core.periods import current_period, is_locked, period_from_params
 
 
@@ -53,12 +54,13 @@ def detail(request, pk):
             for m in getattr(exc, "messages", [str(exc)]):
                 messages.error(request, m)
         return redirect("bulletins:detail", pk=pk)
-    return render(request, "bulletins/detail.html", {"b": b})
+    return render(request, "bulletins/detail.html", {"b": b, "job": jobs.latest_for(b)})
 
 
 def status(request, pk):
     """Polled by the page (htmx) while the documents are being generated."""
-    return render(request, "bulletins/_status.html", {"b": _bulletin(request, pk)})
+    b = _bulletin(request, pk)
+    return render(request, "bulletins/_status.html", {"b": b, "job": jobs.latest_for(b)})
 
 
 def download(request, pk, fmt):

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from tuijin.campaigns.models import Campaign, KeyTask, StageGoal
+from tuijin.campaigns.models import Campaign, KeyTask, Milestone, StageGoal
 from tuijin.core.admin import ReadOnlyAdmin
 
 # For reference only: the campaign, its key tasks and stage goals are written through the campaign services.
@@ -22,3 +22,9 @@ class KeyTaskAdmin(ReadOnlyAdmin):
 class StageGoalAdmin(ReadOnlyAdmin):
     list_display = ("kind", "campaign", "due", "description")
     list_filter = ("zone", "kind")
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(ReadOnlyAdmin):
+    list_display = ("name", "task", "due", "done_on")
+    list_filter = ("zone",)

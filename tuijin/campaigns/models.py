@@ -30,6 +30,7 @@ class StageGoal(ZonedModel):
         STRONG_START = "strong_start", _("strong start (开门红)")
         DOUBLE_HALF = "double_half", _("double half (双过半)")
         EVERY_QUARTER = "every_quarter", _("every quarter (季季红)")
+        HALF_YEAR = "half_year", _("half year (半年红)")
         FULL_YEAR = "full_year", _("full year (全年红)")
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="stage_goals",
@@ -67,6 +68,10 @@ class KeyTask(ZonedModel):
     title = models.CharField(_("title"), max_length=200)
     lead_unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("lead unit"))
     units = models.ManyToManyField("org.Unit", blank=True, related_name="+", verbose_name=_("supporting units"))
+    # the responsible leader (包挂领导) is a member of the zone; the responsible person (责任人) a name
+    sponsor = models.ForeignKey("org.Member", null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="sponsored_key_tasks", verbose_name=_("responsible leader"))
+    owner = models.CharField(_("responsible person"), max_length=50, blank=True)
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
@@ -82,3 +87,24 @@ class KeyTask(ZonedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Milestone(ZonedModel):
+    """A dated milestone of a key task (节点): late without completion, the task lags like a project does."""
+
+    task = models.ForeignKey(KeyTask, on_delete=models.CASCADE, related_name="milestones",
+                             verbose_name=_("key task"))
+    seq = models.PositiveSmallIntegerField(_("no."), default=1)
+    name = models.CharField(_("milestone"), max_length=60)
+    due = models.DateField(_("milestone date"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+
+    scope_unit_field = "task__lead_unit"
+
+    class Meta:
+        ordering = ["task", "due", "seq"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+
+    def __str__(self) -> str:
+        return self.name

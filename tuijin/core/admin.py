@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from tuijin.core.models import FilingPeriod, PeriodEvent, Zone
+from tuijin.core.models import FilingPeriod, Job, PeriodEvent, Zone
 
 
 @admin.register(Zone)
@@ -43,3 +43,12 @@ class FilingPeriodAdmin(ReadOnlyAdmin):
 @admin.register(PeriodEvent)
 class PeriodEventAdmin(ReadOnlyAdmin):
     list_display = ("zone", "period", "action", "reason", "by", "created")
+
+
+@admin.register(Job)
+class JobAdmin(ReadOnlyAdmin):
+    """Background jobs and their state (core/jobs.py): written by the queue and the workers only."""
+
+    list_display = ("id", "kind", "state", "progress", "attempts", "zone", "username", "created_at", "finished_at")
+    list_filter = ("state", "kind")
+    search_fields = ("target", "error")

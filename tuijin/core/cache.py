@@ -81,3 +81,19 @@ def cached(*key: object, version: str, compute: Callable[[], T], timeout: int = 
         value = compute()
         cache.set(name, value, timeout=timeout)
     return value
+
+
+def fragment_key(request, *versions: object) -> str:
+    """What a rendered fragment of a page (``{% cache TIMEOUT "name" fragment_key %}``) varies on: who sees it (the
+    member, whose last change covers its role, scope and unit, and the zone shown), the language, the page's address
+    with all its parameters, and the data versions given. A fragment is never served to another member or for other
+    data; it must hold nothing that changes per request (no CSRF token, no messages)."""
+    from django.utils import translation
+
+    member, zone = getattr(request, "member", None), getattr(request, "zone", None)
+    who = (member.pk, str(member.updated), member.role, member.scope, member.unit_id, member.zone_id) \
+        if member is not None else None
+    where = (zone.pk, str(zone.updated)) if zone is not None else None
+    params = sorted((k, tuple(v)) for k, v in request.GET.lists())
+    raw = repr((who, where, translation.get_language(), request.path, params, versions))
+    return hashlib.sha1(raw.encode()).hexdigest()

@@ -5,7 +5,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tuijin.core.scope import ScopedQuerySet
+from tuijin.core.scope import ScopedQuerySet, member_zone_ids
 
 
 class ChangeLoggedModel(models.Model):
@@ -47,6 +47,8 @@ class ZoneQuerySet(ScopedQuerySet):
             return self.none()
         if member.sees_all_zones:
             return self.all()
+        if action == "view":
+            return self.filter(pk__in=member_zone_ids(member))
         return self.filter(pk=member.zone_id)
 
 
@@ -61,6 +63,10 @@ class Zone(ChangeLoggedModel):
         PROVINCIAL = "provincial", _("provincial development zone")
         PROVINCE = "province", _("province")
         CITY = "city", _("city")
+        DISTRICT = "district", _("county or district")
+
+    # Levels that hold zones below them: their members who see the whole zone see the zones below too (core/scope.py).
+    LEVELS_ABOVE = ("province", "city", "district")
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=100)
@@ -68,6 +74,9 @@ class Zone(ChangeLoggedModel):
     level = models.CharField(_("level"), max_length=16, choices=Level.choices, default=Level.NATIONAL)
     province = models.CharField(_("province"), max_length=20, blank=True)
     city = models.CharField(_("city"), max_length=20, blank=True)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+                               verbose_name=_("zone above"),
+                               help_text=_("The city, province or district this zone belongs to in the org tree."))
     doc_prefix = models.CharField(_("document number prefix"), max_length=20, blank=True,
                                   help_text=_("机关代字 of the zone's documents, e.g. 淮经开办 in 淮经开办〔2023〕12号"))
     as_of = models.DateField(_("data as of"), null=True, blank=True,
@@ -225,3 +234,53 @@ class OperationLog(models.Model):
     @property
     def succeeded(self) -> bool:
         return self.status < 400
+
+
+class Job(models.Model):
+    """One piece of background work run by a worker (core/jobs.py): what the user waits for, with its state.
+
+    The task itself is queued on Django's tasks framework; this row is what a page polls and what a worker's
+    heartbeat renews, so a job whose worker was killed is found (its heartbeat too old) and queued again or failed.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    kind = models.CharField(_("kind"), max_length=40)
+    task_path = models.CharField(_("task"), max_length=200)
+    args = models.JSONField(_("arguments"), default=list, blank=True)
+    key = models.CharField(_("key"), max_length=120, null=True, blank=True, unique=True)  # one job per key
+    target = models.CharField(_("record"), max_length=80, blank=True, db_index=True)  # "bulletins.bulletin:12"
+    zone = models.ForeignKey("core.Zone", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                             verbose_name=_("zone"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+", verbose_name=_("user"))
+    username = models.CharField(_("user name"), max_length=150, blank=True)
+    source = models.CharField(_("source"), max_length=10, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    result = models.TextField(_("result"), blank=True)  # what a finished job tells the user (an import's summary)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    task_id = models.CharField(_("task id"), max_length=64, blank=True)
+    worker = models.CharField(_("worker"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("queued at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("heartbeat"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["state", "heartbeat_at"], name="core_job_state_beat")]
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} {self.state}"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)

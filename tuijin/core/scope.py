@@ -43,6 +43,83 @@ def _unit_lookups(unit_field: str) -> tuple[str, str]:
     return unit_field, f"{unit_field}__path__startswith"
 
 
+# Zone levels that hold zones below them (core.models.Zone.LEVELS_ABOVE; kept here too so scope.py needs no model).
+LEVELS_ABOVE = ("province", "city", "district")
+_ZONE_IDS = "_tuijin_zone_ids"
+
+
+def _zone_parents() -> dict[int, int | None]:
+    from django.apps import apps
+
+    return dict(apps.get_model("core", "Zone").objects.values_list("pk", "parent_id"))
+
+
+def zones_below(zone_id: int, parents: dict | None = None) -> set[int]:
+    """The zone and every zone below it in the org tree (a city: its districts and their zones)."""
+    parents = _zone_parents() if parents is None else parents
+    children: dict = {}
+    for pk, parent in parents.items():
+        children.setdefault(parent, []).append(pk)
+    ids, frontier = {zone_id}, [zone_id]
+    while frontier:
+        frontier = [c for z in frontier for c in children.get(z, ()) if c not in ids]
+        ids.update(frontier)
+    return ids
+
+
+def zones_above(zone_id: int, parents: dict | None = None) -> list[int]:
+    """The zones above a zone, nearest first (its district, its city, its province)."""
+    parents = _zone_parents() if parents is None else parents
+    out, z = [], parents.get(zone_id)
+    while z is not None and z not in out and z != zone_id:
+        out.append(z)
+        z = parents.get(z)
+    return out
+
+
+def district_family(zone_id: int) -> set[int]:
+    """The zone, the district it belongs to and every zone of that district (a district's report publishes the
+    results of all its parks); a zone outside any district: itself and the zones below it."""
+    from django.apps import apps
+
+    rows = apps.get_model("core", "Zone").objects.values_list("pk", "parent_id", "level")
+    parents = {pk: parent for pk, parent, _level in rows}
+    levels = {pk: level for pk, _parent, level in rows}
+    district = next((z for z in [zone_id, *zones_above(zone_id, parents)] if levels.get(z) == "district"), None)
+    return zones_below(district if district is not None else zone_id, parents)
+
+
+def member_zone_ids(member) -> set[int]:
+    """The zones a member reads records of: their own zone; with the whole-zone scope in a province, city or
+    district, also every zone below it. (Members who see every zone are not limited by zone at all.)"""
+    cached = getattr(member, "__dict__", {}).get(_ZONE_IDS)
+    if cached is not None:
+        return cached
+    zone = getattr(member, "zone", None) if member.scope == Scope.ZONE else None
+    if zone is not None and zone.level in LEVELS_ABOVE:
+        ids = zones_below(member.zone_id)
+    else:
+        ids = {member.zone_id}
+    if hasattr(member, "__dict__"):
+        member.__dict__[_ZONE_IDS] = ids
+    return ids
+
+
+def member_zones_above(member) -> list[int]:
+    """The zones above a member's zone (its district, city, province), nearest first; what they publish down (a
+    city's assessment results) the member's zone reads. Empty for members who see every zone."""
+    if member is None or member.sees_all_zones or member.zone_id is None:
+        return []
+    if getattr(getattr(member, "zone", None), "parent_id", None) is None:  # no zone above: no query
+        return []
+    cached = member.__dict__.get("_tuijin_zones_above") if hasattr(member, "__dict__") else None
+    if cached is None:
+        cached = zones_above(member.zone_id)
+        if hasattr(member, "__dict__"):
+            member.__dict__["_tuijin_zones_above"] = cached
+    return cached
+
+
 def scope_q(model, member, action: str = VIEW) -> Q | None:
     """The filter a member's scope puts on ``model``; None means nothing at all."""
     if member is None or not member.is_active:
@@ -51,7 +128,13 @@ def scope_q(model, member, action: str = VIEW) -> Q | None:
         return None
     unit_field = getattr(model, "scope_unit_field", None)
     zone_field = getattr(model, "scope_zone_field", "zone")
-    q = Q() if member.scope == member.Scope.ALL else Q(**{zone_field: member.zone_id})
+    if member.scope == member.Scope.ALL:
+        q = Q()
+    elif action == VIEW and len(zones := member_zone_ids(member)) > 1:
+        # a province, city or district office reads the zones below it; it changes records of its own zone only
+        q = Q(**{f"{zone_field}__in": sorted(zones)})
+    else:
+        q = Q(**{zone_field: member.zone_id})
     if unit_field is None:
         # Zone-wide records (catalogues, settings): readable by every member of the
         # zone, changed only by the office.

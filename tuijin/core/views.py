@@ -26,6 +26,21 @@ def server_error(request):
     return django_server_error(request)
 
 
+def job_status(request, pk):
+    """A background job's state, polled by htmx where the user waits; when it ends the page reloads once."""
+    from django.http import Http404
+
+    from tuijin.core.jobs import visible_job
+
+    job = visible_job(request.member, pk)
+    if job is None:
+        raise Http404(_("No such background job."))
+    response = render(request, "core/_job.html", {"job": job})
+    if job.finished and request.headers.get("HX-Request"):
+        response["HX-Refresh"] = "true"
+    return response
+
+
 def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 

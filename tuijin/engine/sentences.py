@@ -115,6 +115,25 @@ def indicator_sentence(*, month: int, name: str, value: Number | None, unit: str
     return ",".join(parts) + "。"
 
 
+def promotion_sentence(facts: dict | None, *, month: int) -> str:
+    """The 招商 sentence after the projects: the year's leads, those in talks, signed, capital in place, and the
+    leads overdue for their first assessment ("招商引资方面,1—6月新增招商线索36条……")."""
+    if not facts:
+        return ""
+    text = (f"招商引资方面,{period_phrase(month)}新增招商线索{facts['new_leads']}条,在谈项目{facts['in_talks']}个,"
+            f"签约落地{facts['signed']}个")
+    if facts.get("signed_rate") is not None:
+        text += f"(本年线索签约率{percent(facts['signed_rate'])})"
+    if facts.get("received_cny"):
+        text += f",到位资金{amount_wan(facts['received_cny'])}"
+        if facts.get("received_usd"):
+            text += f"(其中外资{plain(facts['received_usd'], 2)}万美元)"
+    text += "。"
+    if facts.get("overdue"):
+        text += f"超期未研判线索{facts['overdue']}条,请相关单位抓紧研判,提升招商引资“含金量”。"
+    return text
+
+
 def projects_sentence(perf: dict, *, month: int) -> str:
     """The project paragraph: new signed (≥1亿元, foreign-funded), starts, completions, investment."""
     if not perf or perf.get("projects", 0) == 0:

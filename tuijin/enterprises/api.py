@@ -1,53 +1,17 @@
 """The enterprise register over the REST API: /api/v1/enterprises/ (read, add, change) and
 /api/v1/enterprises/{id}/years/ (store a year's figures). Every write goes through ``enterprises.services``: the
 values are passed on as sent, so the API refuses exactly what the page and the import refuse."""
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 
-from tuijin.core.api import ScopedModelViewSet
+from tuijin.core.api import RawDecimalField, RawIntegerField, RawTextField, ScopedModelViewSet
 from tuijin.enterprises import selectors, services
-from tuijin.enterprises.models import Enterprise, EnterpriseYear
+from tuijin.enterprises.models import Enterprise, EnterpriseVisit, EnterpriseYear
 from tuijin.org.models import Unit
-
-
-# written back as a decimal string, so the schema says so (OpenApiTypes.DECIMAL would promise a JSON number)
-@extend_schema_field({"type": "string", "format": "decimal", "pattern": r"^-?\d{1,14}(\.\d{1,4})?$"})
-class RawDecimalField(serializers.Field):
-    """A number as sent (number or text), checked by the service; written back as a decimal string."""
-
-    def to_internal_value(self, data):
-        if data is None or isinstance(data, (str, int, float)) and not isinstance(data, bool):
-            return data if not isinstance(data, str) else data[:100]
-        raise serializers.ValidationError(_("Send a number (or its text)."))
-
-    def to_representation(self, value):
-        return None if value is None else str(value)
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class RawIntegerField(RawDecimalField):
-    """A whole number as sent, checked by the service; written back as a number."""
-
-    def to_representation(self, value):
-        return None if value is None else int(value)
-
-
-@extend_schema_field(OpenApiTypes.STR)
-class RawTextField(serializers.Field):
-    """Text as sent, checked by the service (length, format, control characters)."""
-
-    def to_internal_value(self, data):
-        if data is None or isinstance(data, (str, int)) and not isinstance(data, bool):
-            return "" if data is None else str(data)[:1000]
-        raise serializers.ValidationError(_("Send text."))
-
-    def to_representation(self, value):
-        return value
 
 
 class EnterpriseYearSerializer(serializers.ModelSerializer):
@@ -83,9 +47,27 @@ class EnterpriseSerializer(serializers.ModelSerializer):
     class Meta:
         model = Enterprise
         fields = ["id", "zone", "credit_code", "name", "address", "industry", "unit", "unit_name", "land_area",
-                  "above_scale", "years", "created", "updated"]
-        read_only_fields = ["created", "updated"]
+                  "above_scale", "liaison", "years", "created", "updated"]
+        read_only_fields = ["liaison", "created", "updated"]  # the liaison: named by the office on the page
         validators: list = []  # uniqueness is the service's rule (one message on every path)
+
+
+class EnterpriseVisitSerializer(serializers.ModelSerializer):
+    """A service visit; with ``request_title`` the enterprise's request is raised as a ticket (工业服务年)."""
+
+    visited_on = RawTextField(help_text="走访日期, 2023-05-01")
+    findings = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False,
+                                     help_text="走访情况 (at most 5000 characters, checked by the service)")
+    request_title = RawTextField(required=False, write_only=True, help_text="企业诉求 (empty: none)")
+    request_unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), required=False, allow_null=True,
+                                                      write_only=True, help_text="诉求交办单位 (default: serving unit)")
+    request_deadline = RawTextField(required=False, write_only=True, help_text="诉求办结期限")
+
+    class Meta:
+        model = EnterpriseVisit
+        fields = ["id", "visited_on", "visitor_name", "findings", "ticket", "request_title", "request_unit",
+                  "request_deadline"]
+        read_only_fields = ["visitor_name", "ticket"]
 
 
 class BoundedPagination(LimitOffsetPagination):
@@ -158,6 +140,16 @@ class EnterpriseViewSet(ScopedModelViewSet):
         if row is None:
             return Response({"year": year, "stored": False})
         return Response(EnterpriseYearSerializer(row).data)
+
+    @extend_schema(request=EnterpriseVisitSerializer, responses=EnterpriseVisitSerializer)
+    @action(detail=True, methods=["post"])
+    def visits(self, request, pk=None):
+        """Log a service visit (and the enterprise's request, raised through the ticket loop)."""
+        enterprise = self.get_object()
+        data = EnterpriseVisitSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        visit = services.visit_log(member=request.member, enterprise=enterprise, **data.validated_data)
+        return Response(EnterpriseVisitSerializer(visit).data, status=201)
 
 
 def register(router):

@@ -172,3 +172,75 @@ def _huaian(zone, rng: random.Random) -> None:
 def build(*, zones: dict, rng: random.Random) -> None:
     _shifan(zones["shifan"], rng)
     _huaian(zones["huaian"], rng)
+    _service(zones["shifan"], random.Random("shifan:service"))
+    _land_cases(zones["shifan"])
+
+
+def _service(zone, rng: random.Random) -> None:
+    """工业服务年 in shifan: liaisons for its ten largest enterprises, a visit to each in 2023 with a request raised
+    through the ticket loop, most resolved, closed and rated (one 不满意, sent back for review); and the demo's older
+    tickets naming an enterprise linked to the register."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tuijin.enterprises.models import Enterprise
+    from tuijin.org.models import Member
+    from tuijin.tickets import services as tickets
+    from tuijin.tickets.models import Ticket, TicketEvent
+
+    A = TicketEvent.Action
+    for e in Enterprise.objects.filter(name__in=TICKET_NAMES):
+        Ticket.objects.filter(zone_id=e.zone_id, enterprise=e.name, enterprise_record__isnull=True).update(
+            enterprise_record=e)
+    office = Member.objects.filter(zone=zone, role=Member.Role.OFFICE).first()
+    top = list(Enterprise.objects.filter(zone=zone, years__year=2022).order_by("-years__revenue")[:10])
+    asks = ["用工招聘困难,请协调人社部门组织专场招聘", "新厂房施工许可办理较慢", "申请技改专项资金", "企业周边道路破损需修复",
+            "电力增容申请", "高新技术企业认定辅导", "融资需求,请对接银行", "排污许可证延续"]
+    ratings = ["satisfied", "satisfied", "fairly", "satisfied", "dissatisfied", "satisfied", "fairly", "satisfied"]
+    for i, e in enumerate(top):
+        liaison = Member.objects.filter(zone=zone, unit=e.unit).first() or office
+        if liaison is not None:
+            services.liaison_set(member=SYSTEM, enterprise=e, liaison=liaison)
+        day = dt.date(2023, 3 + i % 6, 5 + i)
+        visit = services.visit_log(member=liaison or SYSTEM, enterprise=e, visited_on=day,
+                                   findings=f"走访{e.name},了解生产经营情况。企业反映:{asks[i % len(asks)]}。",
+                                   request_title=asks[i % len(asks)] if i < len(asks) else "")
+        t = visit.ticket
+        if t is None:
+            continue
+        if i < 7:
+            tickets.ticket_acknowledge(member=SYSTEM, ticket=t)
+            tickets.ticket_resolve(member=SYSTEM, ticket=t, resolution="已协调相关部门办理,并向企业反馈。")
+            tickets.ticket_close(member=SYSTEM, ticket=t)
+            tickets.ticket_rate(member=SYSTEM, ticket=t, satisfaction=ratings[i],
+                                comment="办理结果未解决实际问题,企业希望再协调。" if ratings[i] == "dissatisfied" else "")
+        # The loop ran today; its dates are put where the visit was (the demo's 2023).
+        start = timezone.make_aware(dt.datetime.combine(day, dt.time(9)))
+        t.refresh_from_db()
+        done = start + dt.timedelta(days=rng.randint(5, 25))  # when it was (last) resolved
+        resolved = done if t.resolved_at else None
+        Ticket.objects.filter(pk=t.pk).update(
+            assigned_at=start, ack_due=start + dt.timedelta(hours=24), feedback_due=start + dt.timedelta(days=3),
+            deadline=day + dt.timedelta(days=15), acknowledged_at=start + dt.timedelta(hours=5) if t.acknowledged_at
+            else None, resolved_at=resolved, closed_at=resolved + dt.timedelta(days=1) if t.closed_at else None,
+            rated_at=resolved + dt.timedelta(days=2) if t.rated_at else None)
+        when = {A.ASSIGN: start, A.ACKNOWLEDGE: start + dt.timedelta(hours=5), A.RESOLVE: done,
+                A.CLOSE: done + dt.timedelta(days=1), A.RATE: done + dt.timedelta(days=2),
+                A.REOPEN: done + dt.timedelta(days=2)}
+        for event in t.events.all():
+            created = when.get(event.action, start)
+            note = f"交办{t.assignee_unit.name},{day + dt.timedelta(days=15)}前办结" if event.action == A.ASSIGN \
+                else event.note
+            TicketEvent.objects.filter(pk=event.pk).update(created=created, note=note)
+
+
+def _land_cases(zone) -> None:
+    """Two small industrial enterprises of shifan for the 亩均 evaluation: one in rented workshops (no land of its own,
+    0亩: not evaluated, with the reason) and one on 2.5亩 (below the 3亩 threshold: scored in a group of its own)."""
+    from tuijin.enterprises.models import EnterpriseYear
+
+    small = list(EnterpriseYear.objects.filter(zone=zone, year=2022, output__gt=0, enterprise__name__startswith="示范")
+                 .order_by("output", "enterprise__name").select_related("enterprise")[:2])
+    for row, land in zip(small, (Decimal(0), Decimal("2.5"))):
+        services.enterprise_save(member=SYSTEM, zone=zone, enterprise=row.enterprise, land_area=land)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tuijin.core.forms import StyledFormMixin
 from tuijin.core.scope import CHANGE
-from tuijin.enterprises.models import Enterprise, EnterpriseYear, KeptEnterprise
+from tuijin.enterprises.models import Enterprise, EnterpriseVisit, EnterpriseYear, KeptEnterprise
 from tuijin.org.models import Unit
 from tuijin.tickets.forms import NO_MATCH, SearchSelect
 
@@ -80,3 +80,39 @@ class KeptForm(StyledFormMixin, forms.Form):
         field = self.fields["enterprise"]
         field.queryset = Enterprise.objects.restrict(member).filter(zone=zone)
         field.widget.attrs.update({"data-search-url": search_url, "data-no-results": str(NO_MATCH)})
+
+
+class LiaisonForm(StyledFormMixin, forms.Form):
+    """The service liaison (服务专员) of an enterprise: a member of the zone, or none."""
+
+    liaison = forms.ModelChoiceField(label=_label(Enterprise, "liaison"), queryset=Unit.objects.none(),
+                                     required=False, widget=forms.Select(attrs={"data-picker": ""}))
+
+    def __init__(self, *args, zone=None, **kwargs):
+        from tuijin.org.models import Member
+
+        super().__init__(*args, **kwargs)
+        self.fields["liaison"].queryset = Member.objects.filter(zone=zone, user__is_active=True).select_related(
+            "unit", "user").order_by("unit__sort_order", "full_name")
+        self.fields["liaison"].label_from_instance = lambda m: f"{m.full_name or m.user.username}({m.unit.name})"
+        self.fields["liaison"].widget.attrs["data-no-results"] = str(NO_MATCH)
+
+
+class VisitForm(StyledFormMixin, forms.Form):
+    """A service visit, and the request (诉求) raised with it if any; the service checks every value."""
+
+    visited_on = forms.CharField(label=_label(EnterpriseVisit, "visited_on"), required=False,
+                                 widget=forms.DateInput(attrs={"type": "date"}))
+    findings = forms.CharField(label=_label(EnterpriseVisit, "findings"), required=False, strip=False,
+                               widget=forms.Textarea(attrs={"rows": 4, "maxlength": 5000}))
+    request_title = forms.CharField(label=_("request of the enterprise (leave empty if none)"), required=False,
+                                    max_length=200)
+    request_unit = forms.ModelChoiceField(label=_("request assigned to"), queryset=Unit.objects.none(),
+                                          required=False, widget=forms.Select(attrs={"data-picker": ""}))
+    request_deadline = forms.CharField(label=_("request resolve by"), required=False,
+                                       widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, zone=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["request_unit"].queryset = Unit.objects.filter(zone=zone, is_active=True)
+        self.fields["request_unit"].widget.attrs["data-no-results"] = str(NO_MATCH)

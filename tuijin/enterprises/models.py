@@ -22,6 +22,9 @@ class Enterprise(ZonedModel):
                              verbose_name=_("serving unit"))
     land_area = models.DecimalField(_("land area (亩)"), max_digits=12, decimal_places=2, null=True, blank=True)
     above_scale = models.BooleanField(_("above-scale status"), default=False)
+    # 服务专员: the member who serves a key enterprise (工业服务年), set by the office.
+    liaison = models.ForeignKey("org.Member", null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="served_enterprises", verbose_name=_("service liaison"))
 
     class Meta:
         ordering = ["zone", "name"]
@@ -98,3 +101,28 @@ class KeptEnterprise(ZonedModel):
 
     def __str__(self) -> str:
         return f"{self.enterprise} {self.year}"
+
+
+class EnterpriseVisit(ZonedModel):
+    """A service visit (走访) to an enterprise: when, by whom, what was found; a request raised from it is a ticket."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="visits",
+                                   verbose_name=_("enterprise"))
+    visited_on = models.DateField(_("visited on"))
+    visitor = models.ForeignKey("org.Member", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                verbose_name=_("visited by"))
+    visitor_name = models.CharField(_("visited by"), max_length=150, blank=True)
+    findings = models.TextField(_("findings"))
+    ticket = models.ForeignKey("tickets.Ticket", null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+", verbose_name=_("request raised"))
+
+    scope_unit_field = "enterprise__unit"
+
+    class Meta:
+        ordering = ["enterprise", "-visited_on", "-id"]
+        indexes = [models.Index(fields=["zone", "visited_on"])]
+        verbose_name = _("service visit")
+        verbose_name_plural = _("service visits")
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.visited_on}"

@@ -15,7 +15,8 @@ from decimal import Decimal, InvalidOperation
 from django.db.models import Count, F, FilteredRelation, Max, OuterRef, Q, Subquery, Sum
 
 from tuijin.core.periods import YEAR_MAX, YEAR_MIN, as_of_date
-from tuijin.enterprises.models import Enterprise, EnterpriseYear, KeptEnterprise
+from tuijin.enterprises.models import Enterprise, EnterpriseVisit, EnterpriseYear, KeptEnterprise
+from tuijin.promotion.models import Lead
 
 BIG_REVENUE = Decimal(10000)  # 万元: 上亿元企业
 # The statistics' threshold of 规上 industry is 主营业务收入 2000万元 (国统字〔2010〕87号); a 小升规 candidate is an
@@ -164,11 +165,34 @@ def chart_data(years: list[EnterpriseYear]) -> dict:
 
 
 def enterprise_tickets(*, member, enterprise: Enterprise):
-    """The tickets (诉求/督办) the member may open whose enterprise is this one, by name as written on the ticket."""
+    """The tickets (诉求/督办) the member may open that concern this enterprise: linked to it, or (not linked to any
+    enterprise of the register) naming it."""
     from tuijin.tickets.selectors import followed_tickets
 
-    return (followed_tickets(member).filter(zone_id=enterprise.zone_id, enterprise__iexact=enterprise.name)
+    return (followed_tickets(member).filter(zone_id=enterprise.zone_id)
+            .filter(Q(enterprise_record=enterprise) | Q(enterprise_record__isnull=True,
+                                                         enterprise__iexact=enterprise.name))
             .select_related("assignee_unit").order_by("-assigned_at"))
+
+
+def enterprise_projects(*, member, enterprise: Enterprise):
+    """The ledger's projects the member sees whose investor is this enterprise (by name)."""
+    from tuijin.projects.models import Project
+
+    return (Project.objects.restrict(member).filter(zone_id=enterprise.zone_id, investor__iexact=enterprise.name)
+            .select_related("unit").order_by("code"))
+
+
+def enterprise_visits(*, member, enterprise: Enterprise):
+    """The service visits to the enterprise the member sees, latest first."""
+    return (EnterpriseVisit.objects.restrict(member).filter(enterprise=enterprise)
+            .select_related("ticket").order_by("-visited_on", "-id"))
+
+
+def enterprise_leads(*, member, enterprise: Enterprise):
+    """The 招商 leads the member sees whose investor is this enterprise (by name, as its projects)."""
+    return (Lead.objects.restrict(member).filter(zone_id=enterprise.zone_id, investor__iexact=enterprise.name)
+            .select_related("unit", "project").order_by("-lead_on", "-id"))
 
 
 def industries(*, member, zone) -> list[str]:
@@ -188,3 +212,15 @@ def search(*, member, zone, q: str, limit: int = 20) -> list[dict]:
 
 def this_year(zone) -> int:
     return as_of_date(zone).year if zone is not None else dt.date.today().year
+
+
+def visit_counts(*, member, zone, year: int) -> dict:
+    """Service visits of ``year`` the member sees: how many, and to how many enterprises."""
+    qs = EnterpriseVisit.objects.restrict(member).filter(zone=zone, visited_on__year=year)
+    return qs.aggregate(visits=Count("pk"), enterprises=Count("enterprise", distinct=True))
+
+
+def liaison_list(*, member, zone):
+    """Key enterprises with their service liaison, by serving unit."""
+    return (Enterprise.objects.restrict(member).filter(zone=zone, liaison__isnull=False)
+            .select_related("unit", "liaison", "liaison__unit", "liaison__user").order_by("unit__sort_order", "name"))

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from tuijin.core.periods import YEAR_MAX, YEAR_MIN, as_of_date
 from tuijin.core.scope import CHANGE, can, ensure_can_change, require_office, require_writer
 from tuijin.core.validators import clean_name, to_amount, to_int, to_number_in
-from tuijin.enterprises.models import Enterprise, EnterpriseYear, KeptEnterprise
+from tuijin.enterprises.models import Enterprise, EnterpriseVisit, EnterpriseYear, KeptEnterprise
 from tuijin.enterprises.uscc import clean_credit_code
 from tuijin.org.models import Unit
 
@@ -249,3 +249,79 @@ def kept_remove(*, member, kept: KeptEnterprise) -> None:
     if not can(member, kept, CHANGE):
         raise PermissionDenied(_("You may not change this record: it is outside your data scope."))
     kept.delete()
+
+
+# --- 工业服务年: service liaisons and visits -------------------------------------------------------------------------
+
+FINDINGS_MAX = 5000
+
+
+@transaction.atomic
+def liaison_set(*, member, enterprise: Enterprise, liaison) -> Enterprise:
+    """Name the service liaison (服务专员) of a key enterprise, or clear it (``liaison`` None): the office's work.
+    The liaison is an active member of the enterprise's zone who sees the enterprise in their data scope."""
+    require_office(member)
+    enterprise = Enterprise.objects.select_for_update(of=("self",)).get(pk=enterprise.pk)
+    ensure_can_change(member, enterprise)
+    if liaison is not None:
+        from tuijin.org.models import Member
+
+        if not isinstance(liaison, Member) or liaison.zone_id != enterprise.zone_id or not liaison.is_active:
+            raise ValidationError({"liaison": _("Choose an active member of this zone as the service liaison.")})
+        if not can(liaison, enterprise, "view"):
+            raise ValidationError({"liaison": _("%(name)s does not see 「%(e)s」 in their data scope: choose a member "
+                                                "of its serving unit or of the office.") % {
+                "name": liaison.full_name or liaison.user.username, "e": enterprise.name}})
+    if enterprise.liaison_id != (liaison.pk if liaison is not None else None):
+        enterprise.liaison = liaison
+        enterprise.save(update_fields=["liaison", "updated"])
+    return enterprise
+
+
+def _visit_label(name: str) -> str:
+    return _label(EnterpriseVisit, name)
+
+
+@transaction.atomic
+def visit_log(*, member, enterprise: Enterprise, visited_on, findings: str, request_title: str = "",
+              request_unit=None, request_deadline=None) -> EnterpriseVisit:
+    """Log a service visit to an enterprise (whoever may change the enterprise: its serving unit, the office). A
+    request (诉求) the enterprise made is raised with it, when ``request_title`` is given, through the one ticket
+    loop (``tickets.services.ticket_raise``, source 企业诉求, the enterprise linked), assigned to ``request_unit``
+    (default: the serving unit). Refused as a whole: a refused request stores no visit."""
+    import datetime as dt
+
+    from tuijin.core.validators import check_date, clean_text
+    from tuijin.tickets.models import Ticket
+    from tuijin.tickets.services import ticket_raise
+
+    require_writer(member)
+    enterprise = Enterprise.objects.select_related("zone", "unit").get(pk=enterprise.pk)
+    ensure_can_change(member, enterprise)
+    errors: dict[str, list[str]] = {}
+    today = as_of_date(enterprise.zone)
+    try:
+        if visited_on in (None, ""):
+            raise ValidationError({"visited_on": _("Give the day of the visit.")})
+        visited_on = check_date(visited_on, field="visited_on", label=_visit_label("visited_on"),
+                                lo=dt.date(2000, 1, 1), hi=today)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    try:
+        findings = clean_text(findings, field="findings", label=_visit_label("findings"), max_length=FINDINGS_MAX,
+                              required=True)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    ticket = None
+    if str(request_title or "").strip():
+        ticket = ticket_raise(member=member, zone=enterprise.zone, title=request_title,
+                              assignee_unit=request_unit or enterprise.unit, deadline=request_deadline,
+                              description=findings, source=Ticket.Source.ENTERPRISE, enterprise_record=enterprise)
+    user = getattr(member, "user", None)
+    name = getattr(member, "full_name", "") or (user.username if user is not None else str(member))
+    return EnterpriseVisit.objects.create(
+        zone_id=enterprise.zone_id, enterprise=enterprise, visited_on=visited_on,
+        visitor=member if getattr(member, "pk", None) else None, visitor_name=name[:150], findings=findings,
+        ticket=ticket)

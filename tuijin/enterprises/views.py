@@ -13,7 +13,7 @@ from tuijin.core.forms import put_errors
 from tuijin.core.periods import YEAR_MAX, YEAR_MIN
 from tuijin.core.scope import CHANGE
 from tuijin.enterprises import selectors, services
-from tuijin.enterprises.forms import EnterpriseForm, EnterpriseYearForm, KeptForm
+from tuijin.enterprises.forms import EnterpriseForm, EnterpriseYearForm, KeptForm, LiaisonForm, VisitForm
 from tuijin.enterprises.models import Enterprise, EnterpriseYear, KeptEnterprise
 from tuijin.org.models import Unit
 
@@ -55,9 +55,15 @@ def detail(request, pk):
     enterprise = _enterprise_or_404(request, pk)
     years = selectors.enterprise_years(enterprise)
     can_change = Enterprise.objects.restrict(request.member, CHANGE).filter(pk=enterprise.pk).exists()
+    member = request.member
     return render(request, "enterprises/detail.html", {
         "enterprise": enterprise, "years": list(reversed(years)), "chart": selectors.chart_data(years),
-        "tickets": selectors.enterprise_tickets(member=request.member, enterprise=enterprise)[:30],
+        "tickets": selectors.enterprise_tickets(member=member, enterprise=enterprise)[:30],
+        "projects": selectors.enterprise_projects(member=member, enterprise=enterprise)[:30],
+        "visits": selectors.enterprise_visits(member=member, enterprise=enterprise)[:30],
+        "leads": selectors.enterprise_leads(member=member, enterprise=enterprise)[:30],
+        "liaison_form": LiaisonForm(initial={"liaison": enterprise.liaison_id}, zone=request.zone)
+        if member.is_office and member.can_change else None,
         "kept": enterprise.kept.order_by("-year"), "can_change": can_change,
         "next_year": selectors.this_year(request.zone), "big_revenue": selectors.BIG_REVENUE,
     })
@@ -184,3 +190,76 @@ def search(request):
     """Enterprises matching ``q`` within the member's scope, for the searchable pickers."""
     return JsonResponse({"results": selectors.search(member=request.member, zone=request.zone,
                                                      q=request.GET.get("q", ""))})
+
+
+def liaison(request, pk):
+    """Name or clear the enterprise's service liaison (the office)."""
+    if request.method != "POST":
+        return redirect("enterprises:detail", pk=pk)
+    enterprise = _enterprise_or_404(request, pk)
+    form = LiaisonForm(request.POST, zone=request.zone)
+    if not form.is_valid():
+        messages.error(request, _("Choose a member of this zone."))
+    else:
+        try:
+            services.liaison_set(member=request.member, enterprise=enterprise, liaison=form.cleaned_data["liaison"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Saved."))
+    return redirect("enterprises:detail", pk=pk)
+
+
+def visit_new(request, pk):
+    """Log a service visit, with the enterprise's request (诉求) raised as a ticket if it made one."""
+    if not request.member.can_change:
+        raise PermissionDenied(_("Leaders read; changes are made by the office and unit staff."))
+    enterprise = _enterprise_or_404(request, pk, CHANGE)
+    if request.method == "POST":
+        form = VisitForm(request.POST, zone=request.zone)
+        if form.is_valid():
+            try:
+                services.visit_log(member=request.member, enterprise=enterprise, **form.cleaned_data)
+            except ValidationError as exc:
+                put_errors(form, exc)
+            else:
+                messages.success(request, _("Visit logged."))
+                return redirect("enterprises:detail", pk=enterprise.pk)
+    else:
+        form = VisitForm(initial={"request_unit": enterprise.unit_id}, zone=request.zone)
+    return render(request, "enterprises/visit_form.html", {"form": form, "enterprise": enterprise})
+
+
+def service(request):
+    """工业服务年: per handling unit, the enterprises' requests of a year (received, resolved, on time, satisfaction)."""
+    from tuijin.tickets.selectors import enterprise_service_stats_by_unit
+
+    year = selectors.year_from(request.GET.get("year"), request.zone)
+    rows = enterprise_service_stats_by_unit(request.zone, year, member=request.member)
+    totals = {k: sum(r[k] for r in rows) for k in ("received", "resolved", "on_time", "rated", "satisfied",
+                                                   "fairly", "dissatisfied")}
+    totals["satisfaction_rate"] = (totals["satisfied"] + totals["fairly"]) / totals["rated"] \
+        if totals["rated"] else None
+    return render(request, "enterprises/service.html", {
+        "rows": rows, "totals": totals, "year": year, "years": selectors.year_choices(request.zone, year),
+        "visits": selectors.visit_counts(member=request.member, zone=request.zone, year=year),
+        "liaisons": selectors.liaison_list(member=request.member, zone=request.zone)})
+
+
+def mujun(request):
+    """亩均效益 evaluation of a year: scores, classes A/B/C/D and their consequences, the change from last year,
+    each enterprise's breakdown, the enterprises excluded and why; Excel with ``?format=xlsx``."""
+    from tuijin.core.downloads import wants_xlsx, xlsx_response
+    from tuijin.enterprises import mujun as evaluation
+
+    year = selectors.year_from(request.GET.get("year"), request.zone)
+    ev = evaluation.evaluate(member=request.member, zone=request.zone, year=year)
+    if wants_xlsx(request):
+        columns, rows = evaluation.sheet(ev)
+        return xlsx_response(columns, rows, title=_("亩均效益 evaluation %(y)s") % {"y": year}, zone=request.zone)
+    export_query = request.GET.copy()
+    export_query["format"] = "xlsx"
+    export_query["year"] = year
+    return render(request, "enterprises/mujun.html", {
+        "ev": ev, "year": year, "years": selectors.year_choices(request.zone, year),
+        "export_query": export_query.urlencode()})

@@ -5,11 +5,6 @@ an app links to it, e.g. ``{% include "exchange/_actions.html" with name="projec
 """
 from __future__ import annotations
 
-import json
-import re
-import secrets
-import time
-from pathlib import Path
 from urllib.parse import quote
 
 from django.conf import settings
@@ -20,19 +15,14 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from tuijin.core import jobs
 from tuijin.exchange.base import get_importer, run_import
+from tuijin.exchange.jobs import import_confirmed
+from tuijin.exchange.uploads import forget, load_upload, save_upload
 from tuijin.sheets.tabular import (MAX_BYTES, FileProblem, check_size, error_workbook, export_workbook,
                                      template_workbook)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-KEEP_SECONDS = 3600  # an upload waits this long for its confirmation
-TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
-
-
-def _store() -> Path:
-    path = Path(settings.VAR_DIR) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def _xlsx(data: bytes, filename: str) -> HttpResponse:
@@ -46,51 +36,6 @@ def _importer_or_404(name):
         return get_importer(name)
     except KeyError as exc:
         raise Http404(str(exc)) from exc
-
-
-def purge_uploads(now: float | None = None) -> int:
-    """Forget uploads nobody confirmed in time; returns how many were removed."""
-    now = time.time() if now is None else now
-    removed = 0
-    for meta in _store().glob("*.json"):
-        if now - meta.stat().st_mtime > KEEP_SECONDS:
-            for f in meta.parent.glob(meta.stem + ".*"):
-                f.unlink(missing_ok=True)
-            removed += 1
-    return removed
-
-
-def _save_upload(request, name: str, data: bytes, filename: str, suffix: str = "bin", options: dict | None = None
-                 ) -> str:
-    """Keep a file for a later request, on disk under a random token bound to the member and zone."""
-    purge_uploads()
-    token = secrets.token_urlsafe(24)
-    store = _store()
-    (store / f"{token}.{suffix}").write_bytes(data)
-    (store / f"{token}.json").write_text(json.dumps({
-        "member": request.member.pk, "name": name, "filename": filename, "zone": request.zone.pk,
-        "time": time.time(), "options": options or {}}, ensure_ascii=False), encoding="utf-8")
-    return token
-
-
-def _load_upload(request, token: str, suffix: str = "bin"):
-    if not TOKEN.fullmatch(token or ""):
-        raise Http404()
-    store = _store()
-    meta_path, data_path = store / f"{token}.json", store / f"{token}.{suffix}"
-    if not meta_path.exists() or not data_path.exists():
-        raise Http404(_("The uploaded file has expired; please upload it again."))
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    if meta["member"] != request.member.pk or meta["zone"] != request.zone.pk:
-        raise PermissionDenied()
-    if time.time() - meta["time"] > KEEP_SECONDS:
-        raise Http404(_("The uploaded file has expired; please upload it again."))
-    return meta, data_path.read_bytes()
-
-
-def _forget(token: str) -> None:
-    for f in _store().glob(token + ".*"):
-        f.unlink(missing_ok=True)
 
 
 def _next_url(request) -> str:
@@ -109,16 +54,25 @@ def import_page(request, name):
                "option_choices": importer.option_choices(member),
                "chosen": {o.name: o.default for o in importer.options}}
     outcome = data = filename = None
-    if request.method == "POST" and request.POST.get("token"):
+    if request.method == "GET" and request.GET.get("job"):
+        # a large import confirmed in the background: its state, polled until it ends (then the page reloads)
+        job = jobs.visible_job(member, request.GET["job"]) if request.GET["job"].isdigit() else None
+        if job is None or job.kind != "import":
+            raise Http404(_("No such background job."))
+        context["job"] = job
+    elif request.method == "POST" and request.POST.get("token"):
         token = request.POST["token"]
-        meta, data = _load_upload(request, token)
+        meta, data = load_upload(token, member=member, zone=zone)
         filename = meta["filename"]
         chosen = meta.get("options") or {}
-        outcome = run_import(importer, data, filename, zone=zone, member=member,
-                             confirmed=request.POST.get("confirmed") == "1", options=chosen)
+        confirmed = request.POST.get("confirmed") == "1"
+        if meta.get("rows", 0) >= settings.TUIJIN_IMPORT_BACKGROUND_ROWS:
+            job = jobs.start(import_confirmed, token, confirmed, zone=zone, target=f"import:{name}")
+            return redirect(f"{request.path}?job={job.pk}")
+        outcome = run_import(importer, data, filename, zone=zone, member=member, confirmed=confirmed, options=chosen)
         context["chosen"] = chosen
         if outcome.ok:
-            _forget(token)
+            forget(token)
             messages.success(request, _("Imported %(file)s: %(summary)s") % {"file": filename,
                                                                             "summary": outcome.summary.text()})
             return redirect(context["next"] or request.path)
@@ -137,12 +91,13 @@ def import_page(request, name):
             context["chosen"] = chosen
             outcome = run_import(importer, data, filename, zone=zone, member=member, dry_run=True, options=chosen)
             if outcome.ok:
-                context["token"] = _save_upload(request, name, data, filename, options=chosen)
+                context["token"] = save_upload(member=member, zone=zone, name=name, data=data, filename=filename,
+                                               options=chosen, rows=len(outcome.table.rows))
     if outcome is not None:
         context["outcome"], context["filename"] = outcome, filename
         if not outcome.ok and outcome.table is not None and outcome.errors:
-            context["error_token"] = _save_upload(request, name, error_workbook(outcome.table, outcome.errors),
-                                                  filename, suffix="xlsx")
+            context["error_token"] = save_upload(member=member, zone=zone, name=name, filename=filename,
+                                                 data=error_workbook(outcome.table, outcome.errors), suffix="xlsx")
     return render(request, "exchange/import.html", context)
 
 
@@ -154,7 +109,7 @@ def template_download(request, name):
 
 
 def error_download(request, token):
-    meta, data = _load_upload(request, token, suffix="xlsx")
+    meta, data = load_upload(token, member=request.member, zone=request.zone, suffix="xlsx")
     return _xlsx(data, f"错误标注-{meta['filename'].rsplit('.', 1)[0]}.xlsx")
 
 

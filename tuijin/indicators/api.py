@@ -22,7 +22,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Indicator
-        fields = ["id", "zone", "code", "name", "unit", "scale", "higher_is_better", "decimals", "rollup", "is_main"]
+        fields = ["id", "zone", "code", "name", "unit", "scale", "higher_is_better", "decimals", "rollup", "measure", "is_main"]
 
 
 class IndicatorViewSet(ScopedReadOnlyViewSet):

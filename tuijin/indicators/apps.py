@@ -7,3 +7,9 @@ class IndicatorsConfig(AppConfig):
     verbose_name = _("Indicators")
     label = "indicators"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from tuijin.campaigns.signals import indicator_choices
+        from tuijin.indicators.receivers import stage_goal_indicators
+
+        indicator_choices.connect(stage_goal_indicators, dispatch_uid="indicators.stage_goal_indicators")

@@ -2,14 +2,15 @@
 
 Huai'an's 2023 1—6月 zone totals are the seed's: 一般公共预算收入18.56亿元 (+36.7%), 税占比93.25%,
 进出口总额83.04亿元, 出口57.6亿元 (+5.2%), 新签约亿元以上项目49个 (280.63亿元), 新签约外资项目10个
-(57.7亿元). The totals are split over the filing units so that their sums are exact to the 0.01万元.
+(57.7亿元; these two are counted from the project ledger, not filed). The totals are split over the filing units
+so that their sums are exact to the 0.01万元.
 """
 from __future__ import annotations
 
 import random
 from decimal import ROUND_HALF_UP, Decimal
 
-from tuijin.indicators.models import Actual, Target
+from tuijin.indicators.models import Actual, Indicator, Target
 from tuijin.core.models import FilingPeriod
 from tuijin.indicators.services import catalogue_install
 from tuijin.org.models import Unit
@@ -96,6 +97,8 @@ def build_zone_figures(zone, rng: random.Random, *, june_totals: dict[str, list[
                 parts_by[(code, year, m)] = parts
                 prev_parts = parts_by.get((code, year - 1, m))  # what each unit filed a year earlier
                 for k, (u, v) in enumerate(zip(units, parts)):
+                    if ind.is_ledger and year == current_year:  # counted from the ledger (indicators/ledger.py);
+                        continue  # the years before were filed (they are last year's figures: docs/dispatch.md)
                     actuals.append(Actual(zone=zone, unit=u, indicator=ind, year=year, month=m, ytd=v,
                                           last_year_ytd=prev_parts[k] if prev_parts else None,
                                           state=Actual.State.APPROVED))
@@ -131,6 +134,60 @@ def build(*, zones: dict, rng: random.Random) -> None:
         build_zone_figures(zone, rng, june_totals=scaled, years=[year - 1, year], current_year=year,
                            months_in_current=months, zone_targets=targets)
     _huaian_july_in_progress(huaian)
+    _shifan_year_reviewed(zones["shifan"])
+
+
+# shifan's 2022, the year its 2023 speech reviews (seed 002): 工业总产值 423亿元 (the register's enterprises add up to
+# it, enterprises/demo.py), 金融机构存款余额 above 200亿元, 三产增加值占比 just under 40% (三产增加值 ÷ 地区生产总值).
+SHIFAN_2022 = {"industrial_output": Decimal(4230000), "gdp": Decimal(6120000),
+               "tertiary_value_added": Decimal(2423520), "deposits": Decimal(2056000)}  # 万元; 三产 39.60%
+SHIFAN_GROWTH_2023 = {"gdp": 1.062, "tertiary_value_added": 1.071, "deposits": 1.084}
+
+
+def _shifan_year_reviewed(zone) -> None:
+    """Bring shifan's filed figures to its speech: 工业总产值 of 2022 scaled to 423亿元 at December (and 2023 with
+    it, so its growth is unchanged), and 地区生产总值, 三产增加值 and 金融机构存款余额 filed for 2022 and 2023."""
+    rng = random.Random("shifan:2022")
+    output = list(Actual.objects.filter(zone=zone, indicator__code="industrial_output").select_related("unit")
+                  .order_by("year", "month", "unit__sort_order"))
+    december = [a for a in output if a.year == 2022 and a.month == 12]
+    factor = SHIFAN_2022["industrial_output"] / sum(a.ytd for a in december)
+    for a in output:
+        a.ytd = (a.ytd * factor).quantize(CENT, rounding=ROUND_HALF_UP)
+        if a.last_year_ytd is not None:
+            a.last_year_ytd = (a.last_year_ytd * factor).quantize(CENT, rounding=ROUND_HALF_UP)
+    residual = SHIFAN_2022["industrial_output"] - sum(a.ytd for a in december)
+    december[-1].ytd += residual  # exact to the 0.01万元
+    for a in output:
+        if a.year == 2023 and a.month == 12 and a.unit_id == december[-1].unit_id:
+            a.last_year_ytd = december[-1].ytd
+    Actual.objects.bulk_update(output, ["ytd", "last_year_ytd"], batch_size=2000)
+    indicators = {i.code: i for i in Indicator.objects.filter(zone=zone, code__in=SHIFAN_GROWTH_2023)}
+    units = list(Unit.objects.filter(zone=zone, kind__in=FILING_KINDS).order_by("sort_order"))
+    weights = [rng.uniform(0.6, 1.6) for _u in units]
+    months_2023 = FilingPeriod.objects.filter(zone=zone, year=2023).count()
+    shares = cumulative_shares(rng)  # one shape for 地区生产总值 and 三产: their ratio holds every month
+    # the streets and parks differ in how much of their economy is services (the zone's share is exact)
+    unit_weights = {code: [w * rng.uniform(0.7, 1.3) if code == "tertiary_value_added" else w for w in weights]
+                    for code in indicators}
+    made = []
+    for code, ind in indicators.items():
+        by_year = {2022: SHIFAN_2022[code], 2023: (SHIFAN_2022[code] * Decimal(str(SHIFAN_GROWTH_2023[code])))
+                   .quantize(CENT)}
+        previous: dict = {}
+        for year, full in by_year.items():
+            for m in range(1, (12 if year == 2022 else months_2023) + 1):
+                if code == "deposits":  # a balance: about 92% of December's at January, rising through the year
+                    total = (full * Decimal(str(0.92 + 0.08 * m / 12))).quantize(CENT)
+                else:
+                    total = (full * shares[m - 1]).quantize(CENT)
+                parts = split(total, unit_weights[code], False)
+                for k, (u, v) in enumerate(zip(units, parts)):
+                    made.append(Actual(zone=zone, unit=u, indicator=ind, year=year, month=m, ytd=v,
+                                       last_year_ytd=previous.get((m, k)), state=Actual.State.APPROVED))
+                    if year == 2022:
+                        previous[(m, k)] = v
+    Actual.objects.bulk_create(made, batch_size=2000)
 
 
 def _huaian_july_in_progress(zone) -> None:

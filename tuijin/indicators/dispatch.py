@@ -7,6 +7,10 @@ not count all of them it is ``complete = False``: its completion is not computed
 full-year target is not a slump), and its year-on-year growth compares like for like — this year's and last
 year's figures summed over the same counted units.
 
+Indicators counted from the project ledger (``indicators.ledger``: 新签约亿元以上项目数 …) are never filed: their
+unit and zone rows are computed from the ledger, always complete, and every row says where its figure comes from
+(``source``: "filed", "computed" for a ratio, "ledger").
+
 The bulletin, the cockpit, the API, ``tuijin dispatch`` and the assessment runs read these rows.
 """
 from __future__ import annotations
@@ -22,11 +26,15 @@ from tuijin.core.models import FilingPeriod
 from tuijin.core.scope import SYSTEM
 from tuijin.core.validators import is_sane_amount
 from tuijin.engine import dispatch as eng
-from tuijin.indicators.models import Actual, DispatchRule, FilingException, Indicator, MonthlyPlan, Target
+from tuijin.indicators.ledger import ledger_figures
+from tuijin.indicators.models import NOT_FILED, Actual, DispatchRule, FilingException, Indicator, MonthlyPlan, Target
 from tuijin.org.models import Unit
+from tuijin.projects.models import Project
+from tuijin.promotion.models import Capital
 
 NAN = float("nan")
 COUNTED = (Actual.State.SUBMITTED, Actual.State.APPROVED)
+LEDGER = "ledger"  # the state of a cell counted from the ledger: always counted, never a filing state
 FILING_KINDS = (Unit.Kind.DEPARTMENT, Unit.Kind.STREET, Unit.Kind.TOWN, Unit.Kind.PARK)
 
 
@@ -63,6 +71,7 @@ class DispatchRow:
     units_expected: int | None = None  # zone rows
     complete: bool | None = None  # zone rows: every expected unit counted
     abnormal: bool = False  # a stored figure (or target) outside ±AMOUNT_LIMIT: shown as 异常值, left out of totals
+    source: str = "filed"  # "filed", "computed" (a ratio of two filed indicators) or "ledger" (counted from it)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -78,7 +87,7 @@ class _Cell:
 
     @property
     def counted(self) -> bool:
-        return self.state in COUNTED and not self.bad_ytd
+        return (self.state in COUNTED or self.state == LEDGER) and not self.bad_ytd
 
 
 def _sane(value) -> tuple[Decimal | None, bool]:
@@ -96,7 +105,7 @@ def expected_figures(zone, year: int, month: int, unit=None) -> dict[int, set[in
     of_unit = {} if unit is None else {"unit": unit}
     # Lookups into sets: no ordering (the models' default ordering joins the zone, units and indicators).
     active = set((units.filter(pk=unit.pk) if unit is not None else units).order_by().values_list("pk", flat=True))
-    filed = Indicator.objects.filter(zone=zone).exclude(rollup=Indicator.Rollup.RATIO).order_by() \
+    filed = Indicator.objects.filter(zone=zone).exclude(rollup__in=NOT_FILED).order_by() \
         .values_list("pk", flat=True)
     filed = set(filed)
     out: dict[int, set[int]] = defaultdict(set)
@@ -112,25 +121,43 @@ def expected_figures(zone, year: int, month: int, unit=None) -> dict[int, set[in
     return dict(out)
 
 
-def _load(zone, year: int, month: int) -> tuple[dict, dict, dict]:
+def _load(zone, year: int, month: int, indicators=()) -> tuple[dict, dict, dict]:
     cells: dict[tuple[int, int], _Cell] = {}
-    for uid, iid, ytd, last, state in Actual.objects.filter(zone=zone, year=year, month=month).order_by().values_list(
+    not_filed = [i.pk for i in indicators if not i.is_filed]  # figures once filed for them are not read
+    for uid, iid, ytd, last, state in Actual.objects.filter(zone=zone, year=year, month=month) \
+            .exclude(indicator__in=not_filed).order_by().values_list(
             "unit_id", "indicator_id", "ytd", "last_year_ytd", "state"):
         (ytd, bad_ytd), (last, bad_last) = _sane(ytd), _sane(last)
         cells[(uid, iid)] = _Cell(ytd, last, state, bad_ytd, bad_ytd or bad_last)
     # Last year's filings fill in a missing "same period last year".
-    for uid, iid, ytd in Actual.objects.filter(zone=zone, year=year - 1, month=month).order_by().values_list(
-            "unit_id", "indicator_id", "ytd"):
+    for uid, iid, ytd in Actual.objects.filter(zone=zone, year=year - 1, month=month) \
+            .exclude(indicator__in=not_filed).order_by().values_list("unit_id", "indicator_id", "ytd"):
         cell = cells.setdefault((uid, iid), _Cell())
         if cell.last is None:
             cell.last, bad = _sane(ytd)
             cell.flagged = cell.flagged or bad
+    # Counted from the ledger. The same period last year is the figure filed for it then, where one was (kept from
+    # before the zone counted the indicator from its ledger, which may not hold that year's projects), else the
+    # ledger's count of last year.
+    ledger_ids = [i.pk for i in indicators if i.is_ledger]
+    filed_before = {(uid, iid): ytd for uid, iid, ytd in Actual.objects.filter(
+        zone=zone, year=year - 1, month=month, indicator__in=ledger_ids, state__in=COUNTED).order_by()
+        .values_list("unit_id", "indicator_id", "ytd") if is_sane_amount(ytd)}
+    for key, (ytd, last) in ledger_figures(zone, year, month, indicators).items():
+        cells[key] = _Cell(ytd, filed_before.get(key, last), LEDGER)
+    for key, last in filed_before.items():
+        if key not in cells:
+            cells[key] = _Cell(Decimal(0), last, LEDGER)
     targets = {(uid, iid): v for uid, iid, v in Target.objects.filter(zone=zone, year=year).order_by().values_list(
         "unit_id", "indicator_id", "value")}
     for key, value in targets.items():  # an impossible target is no target; its unit's row says so
         if not is_sane_amount(value):
             targets[key] = None
             cells.setdefault(key, _Cell()).flagged = True
+    ledger = {i.pk for i in indicators if i.is_ledger}
+    for uid, iid in list(targets):  # a unit with a target and nothing in the ledger has signed none: 0
+        if iid in ledger and uid is not None and (uid, iid) not in cells:
+            cells[(uid, iid)] = _Cell(Decimal(0), None, LEDGER)
     plans = dict(MonthlyPlan.objects.filter(zone=zone, year=year).order_by().values_list("indicator_id", "shares"))
     return cells, targets, plans
 
@@ -159,7 +186,7 @@ def _totals(indicators, units, cells, expected) -> dict[int, _Total]:
     unit_ids = [u.pk for u in units]
     out = {}
     for ind in indicators:
-        if ind.rollup != Indicator.Rollup.SUM:
+        if ind.rollup not in (Indicator.Rollup.SUM, Indicator.Rollup.LEDGER):
             continue
         counted = {u for u in unit_ids if (c := cells.get((u, ind.pk))) is not None and c.counted}
         want = {u for u in unit_ids if ind.pk in expected.get(u, ())}
@@ -201,7 +228,7 @@ def compute_rows(zone, year: int, month: int) -> list[DispatchRow]:
     """Every row of the zone (all units), as the system sees it; ``dispatch_table`` cuts it to a member's scope."""
     indicators = list(Indicator.objects.filter(zone=zone).select_related("numerator", "denominator"))
     units = list(Unit.objects.filter(zone=zone, is_active=True).order_by("sort_order", "id"))
-    cells, targets, plans = _load(zone, year, month)
+    cells, targets, plans = _load(zone, year, month, indicators)
     expected = expected_figures(zone, year, month)
     period = FilingPeriod.objects.filter(zone=zone, year=year, month=month).first()
     exceptions = dict(FilingException.objects.filter(period=period).values_list("unit_id", "reason")) \
@@ -229,7 +256,7 @@ def compute_rows(zone, year: int, month: int) -> list[DispatchRow]:
                 continue
             cell = cell or _Cell()
             meta.append((u, ind, ind.to_display(cell.ytd), ind.to_display(tgt), ind.to_display(cell.last),
-                         cell.state, cell.counted, None, None))
+                         "" if cell.state == LEDGER else cell.state, cell.counted, None, None))
     for ind, ytd, tgt, last, reported, expected_n in _zone_rows_meta(indicators, totals, targets, cells):
         meta.append((None, ind, ytd, tgt, last, "", True, reported, expected_n))
 
@@ -266,7 +293,7 @@ def compute_rows(zone, year: int, month: int) -> list[DispatchRow]:
             counted_in_total=bool(counted) and not is_zone,
             not_reported=exceptions.get(u.pk, "") if u is not None and not counted else "",
             units_reported=reported, units_expected=expected_n,
-            complete=None if not is_zone else bool(reported >= expected_n), abnormal=abnormal))
+            complete=None if not is_zone else bool(reported >= expected_n), abnormal=abnormal, source=ind.source))
     return rows
 
 
@@ -309,7 +336,7 @@ def _reason(level, gap, yoy, ind, ytd, state, is_zone, reported, expected_n) -> 
     if is_zone and reported is not None and reported < expected_n:
         lead = f"已报{reported}/{expected_n}个单位,合计不完整,完成进度待报齐后计算"
         return lead + (f";可比口径{text}" if yoy is not None else "")
-    if not is_zone and state not in COUNTED:
+    if not is_zone and state not in COUNTED and not ind.is_ledger:
         return ("草稿,尚未报送:" if state == Actual.State.DRAFT else "已退回,待重报:") + text
     return text
 
@@ -328,6 +355,8 @@ def version(zone, year: int, month: int) -> str:
         Rows(MonthlyPlan, zone=z, year=year),
         period,
         Rows(FilingException, zone=z, period=period),
+        Rows(Project, zone=z),  # the ledger's counts (indicators.ledger)
+        Rows(Capital, zone=z),
     )
 
 

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from tuijin.exchange.base import ImportOption, ImportSummary, Importer, NeedsConfirmation, RowErrors, register
 from tuijin.sheets.tabular import CellError, Column
 from tuijin.indicators import services
-from tuijin.indicators.models import Actual, Indicator, Target
+from tuijin.indicators.models import NOT_FILED, Actual, Indicator, Target
 from tuijin.org.models import Unit
 
 ZONE_WORDS = ("全区", "合计", "开发区")
@@ -144,7 +144,7 @@ class ActualImporter(Importer):
 
     def template_lists(self, zone, member):
         return {"unit": list(Unit.objects.restrict(member, "change").filter(zone=zone).values_list("name", flat=True)),
-                "indicator": list(Indicator.objects.filter(zone=zone).exclude(rollup=Indicator.Rollup.RATIO)
+                "indicator": list(Indicator.objects.filter(zone=zone).exclude(rollup__in=NOT_FILED)
                                   .values_list("name", flat=True))}
 
     def option_choices(self, member):

@@ -24,7 +24,7 @@ def dispatch_json(rows, *, zone, year: int, month: int) -> dict:
                 "actual_ytd": _num(r.actual_ytd), "target": _num(r.target), "last_year_ytd": _num(r.last_year_ytd),
                 "completion": r.completion, "time_progress": r.time_progress, "pace_gap_pp": r.pace_gap_pp,
                 "yoy_growth": r.yoy_growth, "rank": r.rank, "warning": r.warning, "warning_reason": r.warning_reason,
-                "state": r.state}
+                "state": r.state, "source": r.source}
         if r.is_zone:
             item.update(units_reported=r.units_reported, units_expected=r.units_expected, complete=r.complete)
         else:

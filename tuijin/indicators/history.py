@@ -11,7 +11,9 @@ from decimal import Decimal
 
 from tuijin.core.cache import Rows, cached, table_version
 from tuijin.engine.outlook import Outlook, outlook
+from tuijin.core.periods import as_of_date, month_end
 from tuijin.indicators.dispatch import COUNTED, FILING_KINDS
+from tuijin.indicators.ledger import measures
 from tuijin.indicators.models import Actual, Indicator, Target
 from tuijin.org.models import Unit
 
@@ -27,6 +29,7 @@ def monthly_history(*, zone, indicator: Indicator, years: list[int], unit=None) 
         filed_any[(y, m)].add(uid)
         if state in COUNTED:
             counted[(y, m)][uid] = ytd
+    from_ledger = _ledger_months(zone, indicator, years, counted) if indicator.is_ledger else set()
     if unit is not None:
         return {y: [_display(indicator, counted[(y, m)].get(unit.pk)) for m in range(1, 13)] for y in years}
     active = set(Unit.objects.filter(zone=zone, is_active=True, kind__in=FILING_KINDS).values_list("pk", flat=True))
@@ -42,10 +45,25 @@ def monthly_history(*, zone, indicator: Indicator, years: list[int], unit=None) 
             # expected: a target this year, counted earlier this year, or filed the same month last year
             expected = (with_target[y] | seen | filed_any[(y - 1, m)]) & active
             values.append(_display(indicator, sum(here.values(), Decimal(0)))
-                          if here and expected <= here.keys() else None)
+                          if (y, m) in from_ledger or (here and expected <= here.keys()) else None)
             seen |= here.keys()
         out[y] = values
     return out
+
+
+def _ledger_months(zone, indicator: Indicator, years: list[int], counted: dict) -> set[tuple[int, int]]:
+    """Fill the months of a ledger indicator with the ledger's counts per unit, up to the zone's today (a month for
+    which figures were filed, before the zone counted it from its ledger, keeps them); the months filled, whose
+    totals are complete by definition."""
+    today, filled = as_of_date(zone), set()
+    for y in years:
+        for m in range(1, 13):
+            if (y, m) in counted or month_end(y, m) > today:
+                continue
+            values = measures(zone, y, m, {indicator.measure}).get(indicator.measure, {})
+            counted[(y, m)] = {uid: Decimal(v) for uid, v in values.items()}
+            filled.add((y, m))
+    return filled
 
 
 def _display(indicator: Indicator, stored: Decimal | None) -> float | None:
@@ -76,9 +94,13 @@ def indicator_trend_cached(*, member, zone, indicator_code: str, year: int) -> d
     ids = [i for row in Indicator.objects.filter(zone=zone, code=indicator_code).order_by()
            .values_list("pk", "numerator_id", "denominator_id") for i in row if i is not None]
     years = [year - 2, year - 1, year]
+    from tuijin.projects.models import Project
+    from tuijin.promotion.models import Capital
+
     version = table_version(Rows(Actual, zone=zone.pk, indicator=ids, year=years),
                             Rows(Target, zone=zone.pk, indicator=ids, year=years),
-                            Rows(Unit, zone=zone.pk), Rows(Indicator, zone=zone.pk))
+                            Rows(Unit, zone=zone.pk), Rows(Indicator, zone=zone.pk),
+                            Rows(Project, zone=zone.pk), Rows(Capital, zone=zone.pk))  # ledger indicators
     who = f"{member.scope}:{member.unit_id if member.scope in ('unit', 'subtree') else ''}"
     return cached("trend", zone.pk, indicator_code, year, who, version=version,
                   compute=lambda: indicator_trend(member=member, zone=zone, indicator_code=indicator_code, year=year))

@@ -18,6 +18,16 @@ class Indicator(ZonedModel):
         SUM = "sum", _("sum over units")
         NONE = "none", _("not rolled up")
         RATIO = "ratio", _("ratio of two indicators")
+        LEDGER = "ledger", _("counted from the project ledger")
+
+    class Measure(models.TextChoices):
+        """What a ledger indicator counts (indicators/ledger.py, docs/dispatch.md "Counted from the ledger")."""
+
+        BIG_SIGNED = "big_signed", _("projects signed of 1亿元 or more")
+        BIG_SIGNED_INVESTMENT = "big_signed_investment", _("their planned total investment")
+        FOREIGN_SIGNED = "foreign_signed", _("foreign-funded projects signed")
+        FOREIGN_SIGNED_INVESTMENT = "foreign_signed_investment", _("their planned total investment (foreign)")
+        FDI_RECEIVED = "fdi_received", _("foreign capital received (万美元)")
 
     code = models.SlugField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=60)
@@ -30,6 +40,7 @@ class Indicator(ZonedModel):
                                   verbose_name=_("numerator"))
     denominator = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                                     verbose_name=_("denominator"))
+    measure = models.CharField(_("counted from the ledger as"), max_length=30, choices=Measure.choices, blank=True)
     is_main = models.BooleanField(_("main indicator"), default=False)
     sort_order = models.PositiveIntegerField(_("order"), default=0)
 
@@ -48,11 +59,28 @@ class Indicator(ZonedModel):
     def is_computed(self) -> bool:
         return self.rollup == self.Rollup.RATIO
 
+    @property
+    def is_ledger(self) -> bool:
+        return self.rollup == self.Rollup.LEDGER
+
+    @property
+    def is_filed(self) -> bool:
+        """Filed by the units (not computed from two others, not counted from the ledger)."""
+        return self.rollup not in NOT_FILED
+
+    @property
+    def source(self) -> str:
+        """Where its figures come from: "filed", "computed" (a ratio) or "ledger" (counted from the ledger)."""
+        return {self.Rollup.RATIO: "computed", self.Rollup.LEDGER: "ledger"}.get(self.rollup, "filed")
+
     def to_display(self, stored: Decimal | None) -> Decimal | None:
         return None if stored is None else stored / self.scale
 
     def to_stored(self, shown: Decimal | None) -> Decimal | None:
         return None if shown is None else shown * self.scale
+
+
+NOT_FILED = (Indicator.Rollup.RATIO, Indicator.Rollup.LEDGER)  # never filed: ``.exclude(rollup__in=NOT_FILED)``
 
 
 class DispatchRule(ZonedModel):

@@ -8,12 +8,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from tuijin.core.cache import cached
 from tuijin.core.models import FilingPeriod
 from tuijin.core.scope import SYSTEM
+from tuijin.engine.numbers import format_fixed
 from tuijin.indicators.dispatch import FILING_KINDS, expected_figures
 from tuijin.indicators.dispatch import version as dispatch_version
-from tuijin.indicators.models import Actual, FilingException, Indicator, Target
+from tuijin.indicators.models import NOT_FILED, Actual, FilingException, Indicator, Target
 from tuijin.org.models import Unit
 
 
@@ -93,7 +96,8 @@ def _filing_status(member, zone, year: int, month: int, unit) -> list[UnitFiling
         names[pk], order[pk] = name, (sort_order, pk)
     units = Unit.objects.filter(zone=zone, is_active=True, kind__in=FILING_KINDS).order_by("sort_order", "id")
     units = units.filter(pk__in=Unit.objects.restrict(member).values("pk"))
-    actuals = Actual.objects.filter(zone=zone, year=year, month=month).order_by()
+    actuals = Actual.objects.filter(zone=zone, year=year, month=month).exclude(indicator__rollup__in=NOT_FILED) \
+        .order_by()  # figures once filed for an indicator now counted from the ledger are not read
     if unit is not None:
         units, actuals = units.filter(pk=unit.pk), actuals.filter(unit=unit)
     out = {u.pk: UnitFiling(unit=u, expected=len(expected.get(u.pk, ()))) for u in units}
@@ -137,6 +141,52 @@ def split_check(*, member, zone, year: int) -> list[dict]:
     return out
 
 
+def split_words(check: dict) -> str:
+    """A split check in words, the difference named: "各单位目标之和比全区目标多1.20亿元"."""
+    ind = check["indicator"]
+
+    def fmt(x):
+        return f"{format_fixed(abs(x), ind.decimals)}{ind.unit}"
+
+    if check["status"] == "missing":
+        return _("No zone target: the units' targets add up to %(sum)s.") % {"sum": fmt(check["unit_sum"])}
+    if check["status"] == "over":
+        return _("The units' targets add up to %(sum)s, %(diff)s more than the zone's target of %(zone)s.") % {
+            "sum": fmt(check["unit_sum"]), "diff": fmt(check["difference"]), "zone": fmt(check["zone_target"])}
+    if check["status"] == "short":
+        return _("The units' targets add up to %(sum)s, %(diff)s short of the zone's target of %(zone)s.") % {
+            "sum": fmt(check["unit_sum"]), "diff": fmt(check["difference"]), "zone": fmt(check["zone_target"])}
+    return _("The units' targets add up to the zone's target.")
+
+
+def target_units(*, member, zone):
+    """The units the targets page lists: the zone's active units the member sees."""
+    return list(Unit.objects.restrict(member).filter(zone=zone, is_active=True))
+
+
+def target_grid(*, member, zone, indicator: Indicator, year: int, typed=None, errors=None) -> dict:
+    """One indicator's targets for the page: the zone and each unit, this year's (or what was typed) beside last
+    year's, with the split check."""
+    stored = {(t.unit_id, t.year): t.value for t in Target.objects.filter(zone=zone, indicator=indicator,
+                                                                         year__in=(year, year - 1))}
+    errors = errors or {}
+
+    def row(key, label, unit_id):
+        value = indicator.to_display(stored.get((unit_id, year)))
+        return {"key": key, "label": label, "last": indicator.to_display(stored.get((unit_id, year - 1))),
+                "value": typed.get(key, "") if typed is not None else
+                ("" if value is None else format_fixed(value, indicator.decimals)),
+                "errors": errors.get(key, [])}
+
+    rows = [row("zone", _("the zone"), None)] + [row(f"unit_{u.pk}", u.name, u.pk)
+                                                 for u in target_units(member=member, zone=zone)]
+    check = next((c for c in split_check(member=member, zone=zone, year=year) if c["indicator"].pk == indicator.pk),
+                 None)
+    if check is not None:
+        check["words"] = split_words(check)
+    return {"rows": rows, "check": check, "has_last_year": any((u, year - 1) in stored for u, _y in stored)}
+
+
 def filing_rows(*, member, unit, year: int, month: int) -> list[dict]:
     """What a unit files for a month: every filable indicator with its target, last month and state."""
     zone = unit.zone_id  # the id: the unit's zone is not read for it
@@ -148,7 +198,7 @@ def filing_rows(*, member, unit, year: int, month: int) -> list[dict]:
                 .values_list("indicator_id", "ytd"))
     targets = dict(Target.objects.filter(unit=unit, year=year).order_by().values_list("indicator_id", "value"))
     rows = []
-    for ind in indicator_list(member=member, zone=zone).exclude(rollup=Indicator.Rollup.RATIO):
+    for ind in indicator_list(member=member, zone=zone).exclude(rollup__in=NOT_FILED):
         a = actuals.get(ind.pk)
         rows.append({
             "indicator": ind, "actual": a, "state": a.state if a else "",

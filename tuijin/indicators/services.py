@@ -30,12 +30,25 @@ SEED_CATALOGUE = [
     ("industrial_output", "工业总产值", "亿元", W, True, 2, "sum", True),
     ("above_scale_value_added", "规上工业增加值", "亿元", W, True, 2, "sum", False),
     ("fixed_asset_investment", "固定资产投资", "亿元", W, True, 2, "sum", True),
-    ("new_projects_100m", "新签约亿元以上项目数", "个", Decimal(1), True, 0, "sum", False),
-    ("new_projects_100m_investment", "新签约亿元以上项目计划总投资", "亿元", W, True, 2, "sum", False),
-    ("new_foreign_projects", "新签约外资项目数", "个", Decimal(1), True, 0, "sum", False),
-    ("new_foreign_projects_investment", "新签约外资项目计划总投资", "亿元", W, True, 2, "sum", False),
+    ("new_projects_100m", "新签约亿元以上项目数", "个", Decimal(1), True, 0, "ledger", False),
+    ("new_projects_100m_investment", "新签约亿元以上项目计划总投资", "亿元", W, True, 2, "ledger", False),
+    ("new_foreign_projects", "新签约外资项目数", "个", Decimal(1), True, 0, "ledger", False),
+    ("new_foreign_projects_investment", "新签约外资项目计划总投资", "亿元", W, True, 2, "ledger", False),
+    ("gdp", "地区生产总值", "亿元", W, True, 2, "sum", False),
+    ("tertiary_value_added", "三产增加值", "亿元", W, True, 2, "sum", False),
+    ("tertiary_share", "三产增加值占比", "%", Decimal(1), True, 2, "ratio", False),
+    ("deposits", "金融机构存款余额", "亿元", W, True, 2, "sum", False),
 ]
-RATIOS = {"tax_share": ("tax_revenue", "general_budget_revenue")}
+RATIOS = {"tax_share": ("tax_revenue", "general_budget_revenue"), "tertiary_share": ("tertiary_value_added", "gdp")}
+# Counts of the ledger (indicators/ledger.py): computed from the projects (and the capital received), never filed.
+# 实际利用外资 is filed unless the zone records received capital and switches it (``indicator_set_source``).
+LEDGER_MEASURES = {
+    "new_projects_100m": Indicator.Measure.BIG_SIGNED,
+    "new_projects_100m_investment": Indicator.Measure.BIG_SIGNED_INVESTMENT,
+    "new_foreign_projects": Indicator.Measure.FOREIGN_SIGNED,
+    "new_foreign_projects_investment": Indicator.Measure.FOREIGN_SIGNED_INVESTMENT,
+}
+CAN_COUNT_FROM_LEDGER = {**LEDGER_MEASURES, "utilized_fdi": Indicator.Measure.FDI_RECEIVED}
 
 
 @transaction.atomic
@@ -46,7 +59,7 @@ def catalogue_install(*, zone) -> list[Indicator]:
         ind, _created = Indicator.objects.get_or_create(
             zone=zone, code=code,
             defaults=dict(name=name, unit=unit, scale=scale, higher_is_better=hib, decimals=dec, rollup=rollup,
-                          is_main=main, sort_order=order * 10))
+                          measure=LEDGER_MEASURES.get(code, ""), is_main=main, sort_order=order * 10))
         made.append(ind)
     by_code = {i.code: i for i in made}
     for code, (num, den) in RATIOS.items():
@@ -56,6 +69,25 @@ def catalogue_install(*, zone) -> list[Indicator]:
             ind.save()
     DispatchRule.objects.get_or_create(zone=zone)
     return made
+
+
+@transaction.atomic
+def indicator_set_source(*, member, indicator: Indicator, source: str) -> Indicator:
+    """Switch an indicator the ledger can count (CAN_COUNT_FROM_LEDGER) between "filed" and "ledger" — e.g.
+    实际利用外资 once the zone records the capital received per project. The office only."""
+    require_office(member)
+    _ensure_zone(member, indicator.zone)
+    ensure_can_change(member, indicator)
+    if source not in ("filed", "ledger"):
+        raise ValidationError({"source": _("Choose filed or counted from the ledger.")})
+    measure = CAN_COUNT_FROM_LEDGER.get(indicator.code)
+    if measure is None:
+        raise ValidationError({"source": _("「%(name)s」 cannot be counted from the ledger.") % {"name": indicator.name}})
+    indicator = Indicator.objects.select_for_update().get(pk=indicator.pk)
+    indicator.rollup, indicator.measure = (Indicator.Rollup.LEDGER, measure) if source == "ledger" else \
+        (Indicator.Rollup.SUM, "")
+    indicator.save()
+    return indicator
 
 
 @transaction.atomic
@@ -79,6 +111,43 @@ def target_set(*, member, zone, indicator: Indicator, year: int, value: Decimal,
     target, _c = Target.objects.update_or_create(zone=zone, unit=unit, indicator=indicator, year=year,
                                                  defaults={"value": indicator.to_stored(value)})
     return target
+
+
+@transaction.atomic
+def targets_save(*, member, zone, indicator: Indicator, year: int, values: dict) -> int:
+    """The targets page: one indicator's annual targets for the zone (``values`` key None) and its units, each
+    through ``target_set``, all or nothing; an empty value leaves a target as it is. Every refusal names the unit
+    (``unit_<id>`` / ``zone``). Returns how many were set."""
+    errors, n = {}, 0
+    for unit, raw in values.items():
+        if raw is None or str(raw).strip() == "":
+            continue
+        key = "zone" if unit is None else f"unit_{unit.pk}"
+        try:
+            target_set(member=member, zone=zone, indicator=indicator, year=year, value=str(raw).strip(), unit=unit)
+            n += 1
+        except ValidationError as exc:
+            errors[key] = [f"{unit.name if unit else _('the zone')}:{m}" for m in exc.messages]
+    if errors:
+        raise ValidationError(errors)
+    return n
+
+
+@transaction.atomic
+def targets_copy_year(*, member, zone, year: int) -> int:
+    """Copy last year's targets (zone and units, every indicator) into ``year`` as a starting point, through
+    ``target_set``; a target ``year`` already has is kept. Returns how many were copied."""
+    require_office(member)
+    check_year(year)
+    have = set(Target.objects.filter(zone=zone, year=year).values_list("unit_id", "indicator_id"))
+    n = 0
+    for t in Target.objects.filter(zone=zone, year=year - 1).select_related("indicator", "unit").order_by("id"):
+        if (t.unit_id, t.indicator_id) in have or t.indicator.is_computed or (t.unit and not t.unit.is_active):
+            continue
+        target_set(member=member, zone=zone, indicator=t.indicator, year=year, value=t.indicator.to_display(t.value),
+                   unit=t.unit)
+        n += 1
+    return n
 
 
 def check_value(*, indicator: Indicator, ytd: Decimal, previous: Decimal | None, last_year: Decimal | None,
@@ -111,7 +180,10 @@ def duties_separated(zone) -> bool:
 
 
 def ensure_fileable(indicator: Indicator) -> None:
-    """A computed indicator (a ratio of two others) is never filed."""
+    """A computed indicator (a ratio of two others) and a count of the ledger are never filed."""
+    if indicator.is_ledger:
+        raise ValidationError({"indicator": _("「%(name)s」 is counted from the project ledger and is never filed.") % {
+            "name": indicator.name}})
     if indicator.is_computed:
         raise ValidationError({"indicator": _("「%(name)s」 is computed (%(num)s ÷ %(den)s) and is never filed.") % {
             "name": indicator.name, "num": indicator.numerator, "den": indicator.denominator}})

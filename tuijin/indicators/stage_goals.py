@@ -6,6 +6,7 @@ A goal is judged on the zone's total of each indicator it covers, at the end of 
 - 双过半 (double half): at June, completion at least 50% ("时间过半、任务过半");
 - 季季红 (every quarter): at every quarter end so far, completion at least the time progress; not met as soon as
   one quarter fell short;
+- 半年红 (half year): at June, completion at least the time progress;
 - 全年红 (full year): at December, the annual target reached (completion ≥ 100%).
 
 ``met`` is None (pending) until the month has come and while the zone's total is incomplete (a unit expected to
@@ -22,8 +23,10 @@ from tuijin.engine.numbers import format_fixed
 from tuijin.indicators.dispatch import dispatch_table
 
 KIND = StageGoal.Kind
-MONTHS = {KIND.STRONG_START: (3,), KIND.DOUBLE_HALF: (6,), KIND.EVERY_QUARTER: (3, 6, 9, 12), KIND.FULL_YEAR: (12,)}
-NAMES = {KIND.STRONG_START: "开门红", KIND.DOUBLE_HALF: "双过半", KIND.EVERY_QUARTER: "季季红", KIND.FULL_YEAR: "全年红"}
+MONTHS = {KIND.STRONG_START: (3,), KIND.DOUBLE_HALF: (6,), KIND.EVERY_QUARTER: (3, 6, 9, 12), KIND.FULL_YEAR: (12,),
+          KIND.HALF_YEAR: (6,)}
+NAMES = {KIND.STRONG_START: "开门红", KIND.DOUBLE_HALF: "双过半", KIND.EVERY_QUARTER: "季季红", KIND.FULL_YEAR: "全年红",
+         KIND.HALF_YEAR: "半年红"}
 EPS = 1e-9
 
 

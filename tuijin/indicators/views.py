@@ -1,6 +1,7 @@
 """Pages of the monthly loop: dispatch table, indicator, unit, filing (填报), review and lock (审核、锁定), targets."""
 from __future__ import annotations
 
+import functools
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -9,15 +10,18 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import escape
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from tuijin.core.cache import fragment_key
 from tuijin.core.periods import (PeriodError, current_period, parse_year, period_code, period_from_params,
                                  period_label)
 from tuijin.core.scope import require_office
 from tuijin.engine.numbers import format_fixed, to_decimal
 from tuijin.indicators import history, selectors, services
 from tuijin.indicators.dispatch import dispatch_table
+from tuijin.indicators.dispatch import version as dispatch_version
 from tuijin.indicators.exports import dispatch_json, dispatch_workbook
 from tuijin.indicators.forms import FilingForm
 from tuijin.indicators.models import Actual
@@ -45,9 +49,20 @@ def _back(name: str, year: int, month: int, **params) -> str:
 def dispatch_view(request):
     """The dispatch table: units × indicators, coloured by warning, sortable; zone totals say how much they count."""
     year, month = _period(request)
-    rows = dispatch_table(member=request.member, zone=request.zone, year=year, month=month)
     fmt = request.GET.get("format")
     show_all = request.GET.get("all") == "1"
+    if fmt not in ("xlsx", "json"):  # the page: read only when its cached fragment is missing
+        @functools.cache
+        def page():
+            return _dispatch_page(request, dispatch_table(member=request.member, zone=request.zone, year=year,
+                                                          month=month), year, month, show_all)
+
+        context = {k: SimpleLazyObject(lambda k=k: page()[k]) for k in ("indicators", "body", "incomplete")}
+        return render(request, "indicators/dispatch.html", _ctx(
+            year, month, sort=request.GET.get("sort", ""), show_all=show_all, period_obj=SimpleLazyObject(
+                lambda: selectors.period_state(zone=request.zone, year=year, month=month)),
+            dispatch_key=fragment_key(request, dispatch_version(request.zone, year, month)), **context))
+    rows = dispatch_table(member=request.member, zone=request.zone, year=year, month=month)
     if fmt == "xlsx":
         codes = None if show_all else ([r.indicator_code for r in rows if r.main] or None)
         data = dispatch_workbook(rows, zone=request.zone, year=year, month=month, codes=codes)
@@ -58,6 +73,10 @@ def dispatch_view(request):
     if fmt == "json":
         return JsonResponse(dispatch_json(rows, zone=request.zone, year=year, month=month),
                             json_dumps_params={"ensure_ascii": False})
+
+
+def _dispatch_page(request, rows, year: int, month: int, show_all: bool) -> dict:
+    """The dispatch page's header, rows (their cells as HTML) and the units not complete this month."""
     indicators, seen = [], set()
     for r in rows:
         if r.indicator_id not in seen:
@@ -86,10 +105,7 @@ def dispatch_view(request):
         # 2,400 cells: built here in Python (_cell_html), the template engine would take most of the request's time
         e["row_html"] = mark_safe("".join(_cell_html(e["cells"].get(i["code"])) for i in indicators))
     status = selectors.filing_status(member=request.member, zone=request.zone, year=year, month=month)
-    return render(request, "indicators/dispatch.html", _ctx(
-        year, month, indicators=indicators, body=body, sort=sort, period_obj=selectors.period_state(
-            zone=request.zone, year=year, month=month),
-        incomplete=[s for s in status if not s.complete], show_all=show_all))
+    return {"indicators": indicators, "body": body, "incomplete": [s for s in status if not s.complete]}
 
 
 def _cell_html(c) -> str:
@@ -114,6 +130,8 @@ def _cell_html(c) -> str:
     if c.state and c.state != Actual.State.APPROVED and not c.is_zone:
         colour, word = STATE_BADGES.get(c.state, ("secondary", c.state))
         parts.append(f'<div class="small"><span class="badge text-bg-{escape(colour)}">{escape(word)}</span></div>')
+    if c.source == "ledger":  # counted from the project ledger, not filed (indicators/ledger.py)
+        parts.append('<div class="small text-muted">台账统计</div>')
     return f'<td class="num warn-{escape(c.warning)}" title="{escape(c.warning_reason)}">{"".join(parts)}</td>'
 
 
@@ -285,9 +303,54 @@ def _review_units(request, year: int, month: int, *, approve: bool) -> None:
 
 
 def targets_view(request):
+    """Annual targets: the split check of every indicator (the units' sum against the zone's target, as a
+    difference); the office enters and edits one indicator's targets on screen (``?indicator=<code>``) and copies
+    last year's as a starting point."""
+    params = request.GET if request.method == "GET" else request.POST
     try:
-        year = parse_year(request.GET.get("year")) if request.GET.get("year") else current_period(request.zone)[0]
+        year = parse_year(params.get("year")) if params.get("year") else current_period(request.zone)[0]
     except PeriodError:
         year = current_period(request.zone)[0]
+    grid = None
+    code = str(params.get("indicator", ""))[:40]
+    indicator = selectors.indicator_list(member=request.member, zone=request.zone).exclude(
+        rollup="ratio").filter(code=code).first() if code else None
+    if request.method == "POST":
+        require_office(request.member)
+        if params.get("action") == "copy":
+            try:
+                n = services.targets_copy_year(member=request.member, zone=request.zone, year=year)
+            except ValidationError as exc:
+                for m in exc.messages:
+                    messages.error(request, m)
+            else:
+                messages.success(request, _("%(n)s targets copied from %(y)s; those %(year)s already had are kept.")
+                                 % {"n": n, "y": year - 1, "year": year})
+            return redirect(f"{reverse('indicators:targets')}?year={year}")
+        if indicator is None:
+            raise Http404(_("No such indicator."))
+        units = selectors.target_units(member=request.member, zone=request.zone)
+        values = {None: params.get("zone", "")[:60]} | {u: params.get(f"unit_{u.pk}", "")[:60] for u in units}
+        try:
+            n = services.targets_save(member=request.member, zone=request.zone, indicator=indicator, year=year,
+                                      values=values)
+        except ValidationError as exc:
+            grid = selectors.target_grid(member=request.member, zone=request.zone, indicator=indicator, year=year,
+                                         typed=params, errors=exc.message_dict)
+            for m in exc.messages:
+                messages.error(request, m)
+        else:
+            check = next((c for c in selectors.split_check(member=request.member, zone=request.zone, year=year)
+                          if c["indicator"].pk == indicator.pk), None)
+            messages.success(request, _("%(n)s targets saved.") % {"n": n})
+            if check and check["status"] != "ok":
+                messages.warning(request, selectors.split_words(check))
+            return redirect(f"{reverse('indicators:targets')}?year={year}&indicator={indicator.code}")
+    if indicator is not None and grid is None:
+        grid = selectors.target_grid(member=request.member, zone=request.zone, indicator=indicator, year=year)
     checks = selectors.split_check(member=request.member, zone=request.zone, year=year)
-    return render(request, "indicators/targets.html", {"year": year, "month": 12, "checks": checks})
+    for c in checks:
+        c["words"] = selectors.split_words(c)
+    editable = selectors.indicator_list(member=request.member, zone=request.zone).exclude(rollup="ratio")
+    return render(request, "indicators/targets.html", {"year": year, "month": 12, "checks": checks, "grid": grid,
+                                                       "indicator": indicator, "editable": editable})

@@ -58,11 +58,42 @@ ZONES = [
     ]),
 ]
 
+# The org tree above the zones (the seed 001 figures, the rest illustrative): 泰州市 assesses its districts (市(区)) and
+# its parks (A档/B档); 姜堰区 is one of its districts, and the Jiangyan zone and 姜堰区现代科技产业园区 are two of its
+# parks. Each city unit of a district or park that is a zone here stands for it (Unit.represents); the other districts
+# and parks are made up, as illustrative data beside them.
+# (code, name, short name, level, province, city, parent code, units: (name, kind, group, represented zone code))
+DISTRICT = Unit.Kind.DISTRICT
+ABOVE = [
+    ("taizhou", "泰州市", "泰州市", Zone.Level.CITY, "江苏省", "泰州市", None, [
+        ("市综合考核办公室", OFFICE, "", None),
+        ("海陵区", DISTRICT, "市(区)", None), ("高港区", DISTRICT, "市(区)", None),
+        ("姜堰区", DISTRICT, "市(区)", "jiangyanqu"), ("靖江市", DISTRICT, "市(区)", None),
+        ("泰兴市", DISTRICT, "市(区)", None), ("兴化市", DISTRICT, "市(区)", None),
+        ("泰州医药高新区", DISTRICT, "市(区)", None),
+        ("姜堰经济开发区", PARK, "A档", "jiangyan"), ("靖江经济技术开发区", PARK, "A档", None),
+        ("泰兴经济开发区", PARK, "A档", None), ("兴化经济开发区", PARK, "A档", None),
+        ("泰州港经济开发区", PARK, "A档", None),
+        ("姜堰区现代科技产业园区", PARK, "B档", "jiangyan-tech"), ("海陵工业园区", PARK, "B档", None),
+        ("泰兴高新技术产业园区", PARK, "B档", None), ("靖江城南产业园区", PARK, "B档", None),
+        ("兴化戴南科技园区", PARK, "B档", None),
+    ]),
+    ("jiangyanqu", "泰州市姜堰区", "姜堰区", Zone.Level.DISTRICT, "江苏省", "泰州市", "taizhou", [
+        ("区综合考核办公室", OFFICE, "", None),
+    ]),
+    ("jiangyan-tech", "姜堰区现代科技产业园区", "现代科技产业园区", Zone.Level.PROVINCIAL, "江苏省", "泰州市", "jiangyanqu", [
+        ("园区党政办公室", OFFICE, "", None),
+    ]),
+]
+PARENT = {"jiangyan": "jiangyanqu"}  # the seeds' zones that belong to a level above
+
 # The day each demo zone is seen on: the Huai'an office is reviewing July 2023's filings; the other zones have
 # closed the year their seed describes. Days late and overdue are counted to this date (Zone.as_of).
-DOC_PREFIX = {"huaian": "淮经开办", "jiaxing": "嘉经开办", "jiangyan": "姜开办", "jimo": "即开办", "shifan": "示范办"}
+DOC_PREFIX = {"huaian": "淮经开办", "jiaxing": "嘉经开办", "jiangyan": "姜开办", "jimo": "即开办", "shifan": "示范办",
+              "taizhou": "泰考核办", "jiangyanqu": "泰姜考核办", "jiangyan-tech": "姜科园办"}
 AS_OF = {"huaian": dt.date(2023, 8, 8), "jiaxing": dt.date(2023, 1, 12), "jiangyan": dt.date(2022, 1, 12),
-         "jimo": dt.date(2022, 1, 12), "shifan": dt.date(2023, 10, 12)}
+         "jimo": dt.date(2022, 1, 12), "shifan": dt.date(2023, 10, 12), "taizhou": dt.date(2022, 1, 12),
+         "jiangyanqu": dt.date(2022, 1, 12), "jiangyan-tech": dt.date(2022, 1, 12)}
 
 # (username, zone, unit, role, scope, full name, title)
 ACCOUNTS = [
@@ -75,6 +106,7 @@ ACCOUNTS = [
     ("jiangyan", "jiangyan", "区综合考核办公室", Member.Role.OFFICE, Member.Scope.ZONE, "钱立", "考核办"),
     ("jimo", "jimo", "党政办公室", Member.Role.OFFICE, Member.Scope.ZONE, "孙涛", "项目办"),
     ("shifan", "shifan", "区两年活动办公室", Member.Role.OFFICE, Member.Scope.ZONE, "李华", "两年活动办"),
+    ("taizhou", "taizhou", "市综合考核办公室", Member.Role.OFFICE, Member.Scope.ZONE, "顾远", "市考核办"),
 ]
 
 
@@ -100,11 +132,31 @@ def build_zone(code, name, short, level, province, city, units) -> Zone:
     return zone
 
 
+def build_above(zones: dict[str, Zone]) -> None:
+    """泰州市 above 姜堰区 above the Jiangyan zone and 姜堰区现代科技产业园区; the city's units for them."""
+    for code, name, short, level, province, city, parent, units in ABOVE:
+        zones[code] = zone_create(code=code, name=name, short_name=short, level=level, province=province, city=city,
+                                  parent=zones[parent] if parent else None)
+    for code, parent in PARENT.items():
+        Zone.objects.filter(pk=zones[code].pk).update(parent=zones[parent])
+        zones[code].parent = zones[parent]
+    for code, *_rest, units in ABOVE:
+        root = None
+        for i, (unit_name, kind, group, represents) in enumerate(units):
+            unit = unit_create(member=SYSTEM, zone=zones[code], name=unit_name, kind=kind, group=group, sort_order=i,
+                               parent=root, represents=zones[represents] if represents else None)
+            root = root or unit
+
+
 def build(*, zones: dict[str, Zone], rng: random.Random) -> None:
     for spec in ZONES:
         zones[spec[0]] = build_zone(*spec)
-        Zone.objects.filter(pk=zones[spec[0]].pk).update(as_of=AS_OF[spec[0]], doc_prefix=DOC_PREFIX[spec[0]])
-        zones[spec[0]].as_of, zones[spec[0]].doc_prefix = AS_OF[spec[0]], DOC_PREFIX[spec[0]]
+    build_above(zones)
+    for code, zone in zones.items():
+        if code not in AS_OF:
+            continue
+        Zone.objects.filter(pk=zone.pk).update(as_of=AS_OF[code], doc_prefix=DOC_PREFIX[code])
+        zone.as_of, zone.doc_prefix = AS_OF[code], DOC_PREFIX[code]
     for username, zone_code, unit_name, role, scope, full_name, title in ACCOUNTS:
         unit = Unit.objects.get(zone=zones[zone_code], name=unit_name)
         make_member(username=username, unit=unit, role=role, scope=scope, full_name=full_name, title=title)

@@ -7,7 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _l
 
 from tuijin.core.forms import StyledFormMixin
-from tuijin.core.scope import Role, Scope
+from tuijin.core.models import Zone
+from tuijin.core.scope import Role, Scope, zones_below
 from tuijin.org import selectors, services
 from tuijin.org.models import Member, Unit
 
@@ -124,7 +125,15 @@ class UnitForm(StyledFormMixin, forms.Form):
     parent = forms.ModelChoiceField(label=_l("parent unit"), queryset=Unit.objects.none(), required=False)
     group = forms.CharField(label=_l("assessment group"), max_length=20, required=False)
     sort_order = forms.IntegerField(label=_l("order"), min_value=0, initial=0)
+    represents = forms.ModelChoiceField(label=_l("stands for the zone"), queryset=Zone.objects.none(), required=False,
+                                        help_text=_l("A city's or district's unit that stands for a zone below it in "
+                                                     "its assessments."))
 
     def __init__(self, *args, member=None, zone=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = selectors.unit_list(member=member, zone=zone)
+        below = zones_below(zone.pk) - {zone.pk} if zone is not None else set()
+        if below:  # only a level above zones has units that stand for them
+            self.fields["represents"].queryset = Zone.objects.filter(pk__in=below).order_by("name")
+        else:
+            del self.fields["represents"]

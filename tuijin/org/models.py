@@ -22,6 +22,7 @@ class Unit(ZonedModel):
         STREET = "street", _("street")
         TOWN = "town", _("town")
         PARK = "park", _("park")
+        DISTRICT = "district", _("county or district")
 
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("parent unit")
@@ -30,6 +31,11 @@ class Unit(ZonedModel):
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     group = models.CharField(_("assessment group"), max_length=20, blank=True, help_text=_("e.g. A档, B档, 街道"))
     sort_order = models.PositiveIntegerField(_("order"), default=0)
+    represents = models.ForeignKey(
+        "core.Zone", null=True, blank=True, on_delete=models.PROTECT, related_name="represented_by",
+        verbose_name=_("zone represented"),
+        help_text=_("A city's (or district's) unit standing for a district or park zone below it: the zone sees "
+                    "this unit's results of the published assessments."))
     is_active = models.BooleanField(_("active"), default=True)
     path = models.CharField(_("tree path"), max_length=255, blank=True, db_index=True, editable=False)
 

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tuijin.core.models import Zone
-from tuijin.core.scope import Role, Scope, ensure_can_change
+from tuijin.core.scope import Role, Scope, ensure_can_change, zones_below
 from tuijin.core.validators import INT_LIMIT, clean_name, to_int
 from tuijin.org.models import Member, Unit
 
@@ -37,11 +37,15 @@ def _name(model, name: str, value, *, required: bool | None = None) -> str:
 
 
 def zone_create(*, code: str, name: str, level: str = Zone.Level.NATIONAL, short_name: str = "",
-                province: str = "", city: str = "") -> Zone:
+                province: str = "", city: str = "", parent: Zone | None = None) -> Zone:
+    """A zone; ``parent`` places it below a province, city or district (the org tree above the zone)."""
     name, short_name = _name(Zone, "name", name), _name(Zone, "short_name", short_name)
     province, city = _name(Zone, "province", province), _name(Zone, "city", city)
+    if parent is not None and parent.level not in Zone.LEVELS_ABOVE:
+        raise ValidationError({"parent": _("「%(parent)s」 is a development zone: zones belong to a province, a city "
+                                           "or a district.") % {"parent": parent.name}})
     zone = Zone(code=_name(Zone, "code", code), name=name, level=level, short_name=short_name, province=province,
-                city=city)
+                city=city, parent=parent)
     zone.full_clean()
     zone.save()
     return zone
@@ -50,6 +54,20 @@ def zone_create(*, code: str, name: str, level: str = Zone.Level.NATIONAL, short
 def _path_for(unit: Unit) -> str:
     base = unit.parent.path if unit.parent_id else "/"
     return f"{base}{unit.pk}/"
+
+
+def _check_represents(unit: Unit, zone: Zone | None) -> None:
+    """A unit may stand for a zone below its own zone only (a city's unit for one of its districts or parks), and
+    for one zone once."""
+    if zone is None:
+        return
+    if zone.pk == unit.zone_id or zone.pk not in zones_below(unit.zone_id):
+        raise ValidationError({"represents": _("「%(zone)s」 is not below %(own)s: a unit can stand only for a zone "
+                                               "below its own.") % {"zone": zone.name, "own": unit.zone.name}})
+    taken = Unit.objects.filter(zone_id=unit.zone_id, represents=zone).exclude(pk=unit.pk).first()
+    if taken is not None:
+        raise ValidationError({"represents": _("「%(zone)s」 is already represented by 「%(unit)s」.") % {
+            "zone": zone.name, "unit": taken.name}})
 
 
 def _check_parent(unit: Unit, parent: Unit | None) -> None:
@@ -66,11 +84,12 @@ def _check_parent(unit: Unit, parent: Unit | None) -> None:
 
 @transaction.atomic
 def unit_create(*, member, zone: Zone, name: str, kind: str, parent: Unit | None = None,
-                group: str = "", sort_order: int = 0, is_active: bool = True) -> Unit:
+                group: str = "", sort_order: int = 0, is_active: bool = True, represents: Zone | None = None) -> Unit:
     unit = Unit(zone=zone, name=_name(Unit, "name", name), kind=kind, parent=parent, group=_name(Unit, "group", group),
                 sort_order=to_int(sort_order, field="sort_order", label=_label(Unit, "sort_order"), hi=INT_LIMIT),
-                is_active=bool(is_active))
+                is_active=bool(is_active), represents=represents)
     _check_parent(unit, parent)
+    _check_represents(unit, represents)
     unit.full_clean(exclude=["path"])
     # Creating a unit is setting up the zone: office work.
     if not member.is_office:
@@ -99,13 +118,15 @@ def unit_update(*, member, unit: Unit, **changes) -> Unit:
 
     old_path = unit.path
     for field, value in changes.items():
-        if field not in {"name", "kind", "parent", "group", "sort_order", "is_active"}:
+        if field not in {"name", "kind", "parent", "group", "sort_order", "is_active", "represents"}:
             raise ValueError(f"unknown unit field {field}")
         if field in ("name", "group"):
             value = _name(Unit, field, value)
         elif field == "sort_order":
             value = to_int(value, field="sort_order", label=_label(Unit, "sort_order"), hi=INT_LIMIT)
         setattr(unit, field, value)
+    if "represents" in changes:
+        _check_represents(unit, changes["represents"])
     if "parent" in changes:
         _check_parent(unit, changes["parent"])
         if changes["parent"] is not None:

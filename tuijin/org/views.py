@@ -49,7 +49,7 @@ def unit_detail(request, pk):
     if request.member.is_office:
         form = forms_.UnitForm(request.POST or None, member=request.member, zone=unit.zone, initial={
             "name": unit.name, "kind": unit.kind, "parent": unit.parent_id, "group": unit.group,
-            "sort_order": unit.sort_order})
+            "sort_order": unit.sort_order, "represents": unit.represents_id})
         if request.method == "POST" and form.is_valid():
             try:
                 services.unit_update(member=request.member, unit=unit, **form.cleaned_data)

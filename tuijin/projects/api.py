@@ -4,7 +4,7 @@ from rest_framework.exceptions import NotFound
 
 from tuijin.campaigns.models import Campaign
 from tuijin.core.api import ScopedModelViewSet
-from tuijin.org.models import Unit
+from tuijin.org.models import Member, Unit
 from tuijin.projects import lifecycle, services
 from tuijin.projects.filters import ProjectApiFilter
 from tuijin.projects.models import Project, ProjectProgress
@@ -20,7 +20,7 @@ class ProjectSerializer(serializers.ModelSerializer):
     class Meta:
         model = Project
         fields = ["id", "zone", "code", "name", "category", "is_foreign", "industry", "investor", "planned_investment",
-                  "year_planned_investment", "unit", "unit_name", "sponsor", "owner", "stage", "status",
+                  "year_planned_investment", "unit", "unit_name", "sponsor", "sponsor_member", "owner", "stage", "status",
                   "status_reason", "longitude", "latitude", "above_scale", "tax_contribution", "campaign", "note",
                   *lifecycle.DATE_FIELDS]
         read_only_fields = ["status", "status_reason"]
@@ -33,6 +33,7 @@ class ProjectSerializer(serializers.ModelSerializer):
         if member is not None and not member.sees_all_zones:  # units and campaigns of the member's own zone
             fields["unit"].queryset = Unit.objects.filter(zone_id=member.zone_id)
             fields["campaign"].queryset = Campaign.objects.filter(zone_id=member.zone_id)
+            fields["sponsor_member"].queryset = Member.objects.filter(zone_id=member.zone_id)
         return fields
 
 

@@ -10,8 +10,10 @@ import datetime as dt
 import random
 from decimal import Decimal
 
-from tuijin.campaigns.models import Campaign
-from tuijin.org.models import Unit
+from django.contrib.auth import get_user_model
+
+from tuijin.campaigns.models import Campaign, KeyTask, Milestone
+from tuijin.org.models import Member, Unit
 from tuijin.projects import lifecycle
 from tuijin.projects.models import NodePlanTemplate, Project, ProjectNode, ProjectProgress, TemplateNode
 from tuijin.projects.services import current_stage, plan_nodes
@@ -25,6 +27,7 @@ INFRA = ["道路改造工程", "污水管网工程", "学校新建工程", "人�
 # Invented people (tuijin/projects/tests checks that none is a name of the seeds).
 SPONSORS = ["韩立新", "许文博", "程远航", "邵明辉", "温建平"]
 OWNERS = ["王磊", "张敏", "李强", "赵静", "陈晨", "孙悦"]
+CAMPAIGN_ZONES = ("huaian", "jiaxing", "jiangyan", "jimo", "shifan")
 LAST_FILED = D(2026, 10, 25)  # "today" of a zone without a fixed as-of date (the synthetic ones)
 
 
@@ -204,12 +207,62 @@ def build(*, zones: dict, rng: random.Random) -> None:
                 amount=Decimal(rng.randint(20, 400) * 100), signed=D(year, rng.randint(1, 10), rng.randint(1, 28)),
                 campaign=camp, lag=i % 6 == 0, coords=center))
 
+    leaders = sponsor_members(zones)
+    for p in all_projects:
+        p.sponsor_member = leaders[(p.zone_id, p.sponsor)]
+        p.sponsor = p.sponsor_member.full_name
+    key_task_people(zones, leaders)
     Project.objects.bulk_create(all_projects, batch_size=500)
     for p in all_projects:
         if p.zone_id == huaian.pk and p.category == "industry" and p.code.startswith("HA2023-0") and int(p.code[-2:]) <= 12:
             nodes += attach_nodes(p, templates["industry"])
     ProjectNode.objects.bulk_create(nodes)
     ProjectProgress.objects.bulk_create(progress_for(all_projects, rng), batch_size=2000)
+
+
+# The demo leader account (org.demo) sponsors the Huai'an projects of the first invented leader: it has projects of
+# its own to open under 我包挂的项目.
+DEMO_LEADER = ("huaian", "leader")
+
+
+def sponsor_members(zones: dict) -> dict[tuple[int, str], Member]:
+    """The invented sponsor leaders (包挂领导) as members of each demo zone with the role leader (without a password:
+    they do not sign in), keyed by (zone id, name); in Huai'an the demo leader account stands for the first."""
+    User = get_user_model()
+    out = {}
+    for code in CAMPAIGN_ZONES:
+        zone = zones[code]
+        root = Unit.objects.filter(zone=zone, parent__isnull=True).order_by("sort_order", "id").first()
+        for i, name in enumerate(SPONSORS, start=1):
+            if (code, i) == (DEMO_LEADER[0], 1):
+                out[(zone.pk, name)] = Member.objects.select_related("user").get(user__username=DEMO_LEADER[1])
+                continue
+            user = User(username=f"{code}-leader{i}")
+            user.set_unusable_password()
+            user.save()
+            out[(zone.pk, name)] = Member.objects.create(
+                user=user, zone=zone, unit=root, role=Member.Role.LEADER, scope=Member.Scope.ZONE, full_name=name,
+                title="包挂领导", must_change_password=False)
+    return out
+
+
+def key_task_people(zones: dict, leaders: dict) -> None:
+    """Each demo key task gets a responsible leader and person and three milestones in its campaign's year: done
+    up to the zone's as-of date, except the mid-year one of a lagging task."""
+    for code in CAMPAIGN_ZONES:
+        zone = zones[code]
+        today = _today(zone)
+        for task in KeyTask.objects.filter(zone=zone).select_related("campaign").order_by("seq"):
+            year = task.campaign.year
+            task.sponsor = leaders[(zone.pk, SPONSORS[task.seq % len(SPONSORS)])]
+            task.owner = OWNERS[task.seq % len(OWNERS)]
+            task.save(update_fields=["sponsor", "owner"])
+            plan = [("制定工作方案", D(year, 3, 31)), ("完成年度目标过半", D(year, 6, 30)), ("全面完成年度任务", D(year, 11, 30))]
+            Milestone.objects.bulk_create([
+                Milestone(zone=zone, task=task, seq=i, name=name, due=due,
+                          done_on=None if (due > today or (i == 2 and task.status == "lagging"))
+                          else due - dt.timedelta(days=3 * i))
+                for i, (name, due) in enumerate(plan, start=1)])
 
 
 def build_scale(*, zone, rng: random.Random) -> None:

@@ -16,6 +16,7 @@ class ProjectApiFilter(ParamFilterSet):
     unit = IdFilter(field_name="unit", help_text="responsible unit (id)")
     stage = django_filters.ChoiceFilter(choices=Project.Stage.choices)
     category = django_filters.ChoiceFilter(choices=Project.Category.choices)
+    sponsor = IdFilter(field_name="sponsor_member", help_text="sponsor leader (包挂领导, member id)")
 
     class Meta:
         model = Project

@@ -7,14 +7,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tuijin.campaigns.models import Campaign
+from tuijin.campaigns.services import leaders_of
 from tuijin.core.forms import StyledFormMixin
 from tuijin.core.scope import CHANGE
-from tuijin.org.models import Unit
+from tuijin.org.models import Member, Unit
 from tuijin.projects import lifecycle
 from tuijin.projects.models import Project
 
 FIELDS = ["code", "name", "category", "is_foreign", "industry", "investor", "planned_investment",
-          "year_planned_investment", "unit", "campaign", "sponsor", "owner", "above_scale", "tax_contribution",
+          "year_planned_investment", "unit", "campaign", "sponsor_member", "owner", "above_scale", "tax_contribution",
           "longitude", "latitude", "note", *lifecycle.DATE_FIELDS]
 OPTIONAL_AMOUNTS = ("year_planned_investment", "tax_contribution")
 
@@ -53,6 +54,12 @@ class ProjectForm(StyledFormMixin, forms.Form):
         unit.widget.choices = [("", "---------")] + [
             (u.pk, u.name) for u in Unit.objects.restrict(member, CHANGE).filter(zone=zone, is_active=True)]
         self.fields["campaign"].queryset = Campaign.objects.filter(zone=zone)
+        # the sponsor leader is a member: the zone's leaders are listed; the service refuses anyone else
+        sponsor = self.fields["sponsor_member"]
+        sponsor.queryset = Member.objects.filter(zone=zone)
+        sponsor.label = _("sponsor leader")
+        sponsor.widget.choices = [("", "---------")] + [
+            (m.pk, f"{m} {m.title}".strip()) for m in leaders_of(zone)]
 
     def service_fields(self) -> tuple[str | None, dict]:
         """(stated stage or None, the fields for project_create/project_update)."""
@@ -61,7 +68,7 @@ class ProjectForm(StyledFormMixin, forms.Form):
         for f in OPTIONAL_AMOUNTS:
             if data.get(f) is None:
                 data[f] = Decimal(0)
-        for f in ("industry", "investor", "sponsor", "owner", "note"):
+        for f in ("industry", "investor", "owner", "note"):
             data[f] = data.get(f) or ""
         return stage, data
 

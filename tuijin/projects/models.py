@@ -45,6 +45,10 @@ class Project(ZonedModel):
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="projects",
                              verbose_name=_("responsible unit"))
     sponsor = models.CharField(_("sponsor leader"), max_length=50, blank=True)
+    # the sponsor leader (包挂领导) as a member of the zone; ``sponsor`` keeps the name (or the text where no member
+    # matches)
+    sponsor_member = models.ForeignKey("org.Member", null=True, blank=True, on_delete=models.SET_NULL,
+                                       related_name="sponsored_projects", verbose_name=_("sponsor leader (member)"))
     owner = models.CharField(_("owner"), max_length=50, blank=True)
     stage = models.CharField(_("current stage"), max_length=12, choices=Stage.choices, default=Stage.PLANNED)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)

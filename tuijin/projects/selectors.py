@@ -33,6 +33,31 @@ def project_list(*, member, zone, filters: dict | None = None):
     return qs.order_by(SORTS.get(str(f.get("sort", "")), "code"), "id")
 
 
+def leaders(*, member, zone):
+    """The zone's leader members (包挂领导): the sponsors a project or key task may name, a directory every member of
+    the zone reads (``campaigns.services.leaders_of``); ``zone`` is the member's own (or, for an administrator,
+    the zone chosen)."""
+    from tuijin.campaigns.services import leaders_of
+
+    if member is None or (member.zone_id != zone.pk and not member.sees_all_zones):
+        return leaders_of(zone).none()
+    return leaders_of(zone)
+
+
+def sponsored_projects(*, member, zone, leader) -> list[dict]:
+    """A leader's projects (我包挂的项目) within the member's scope: each with its lag (as of the zone's date) and its
+    open tickets, the most days late first."""
+    from django.db.models import Count, Q
+
+    qs = (Project.objects.restrict(member).filter(zone=zone, sponsor_member=leader).select_related("unit")
+          .annotate(open_tickets=Count("tickets", filter=~Q(tickets__state="closed"), distinct=True)))
+    projects = list(qs)
+    lag = lag_map(projects, zone=zone)
+    out = [{"project": p, "open_tickets": p.open_tickets, **lag.get(p.pk, {"light": "green", "days_late": 0,
+                                                                           "reason": ""})} for p in projects]
+    return sorted(out, key=lambda r: (-r["days_late"], r["project"].code))
+
+
 def lag_rule(zone) -> lag_engine.LagRule:
     s = LagRuleSetting.objects.filter(zone=zone).first()
     return lag_engine.LagRule(s.due_soon_days, s.stale_days) if s else lag_engine.LagRule()
@@ -108,6 +133,16 @@ def projects_version(zone) -> str:
 
     return table_version(*(Rows(m, zone=zone.pk) for m in (Project, ProjectNode, ProjectProgress, LagRuleSetting,
                                                             Unit)))
+
+
+def ledger_version(zone) -> str:
+    """``projects_version`` plus what the ledger's rows and filters also show: campaigns and members (sponsors)."""
+    from tuijin.campaigns.models import Campaign
+    from tuijin.core.cache import Rows, table_version
+    from tuijin.org.models import Member, Unit
+
+    return table_version(*(Rows(m, zone=zone.pk) for m in (Project, ProjectNode, ProjectProgress, LagRuleSetting,
+                                                            Unit, Campaign, Member)))
 
 
 def cockpit_projects(*, member, zone) -> tuple[list[dict], dict]:

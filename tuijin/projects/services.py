@@ -21,7 +21,7 @@ from tuijin.projects.signals import problems_reported
 
 EDITABLE = {
     "code", "name", "category", "is_foreign", "industry", "investor", "planned_investment", "year_planned_investment",
-    "unit", "sponsor", "owner", "longitude", "latitude", "above_scale", "tax_contribution", "note", "campaign",
+    "unit", "sponsor", "sponsor_member", "owner", "longitude", "latitude", "above_scale", "tax_contribution", "note", "campaign",
     *lifecycle.DATE_FIELDS,
 }
 AMOUNTS = ("planned_investment", "year_planned_investment", "tax_contribution")
@@ -69,6 +69,7 @@ class ProjectBatch:
         self.updates: dict[int, tuple[Project, dict, list[str]]] = {}  # pk → (project, before, changed attnames)
         self.unit_allowed: dict[int, bool] = {}  # unit pk → may the member keep a project there
         self.valid: set[tuple] = set()  # (field, value) pairs the field has accepted
+        self.leaders: dict[str, list] | None = None  # full name → the zone's leader members of that name
 
     def stored(self, project: Project) -> Project:
         """The locked, preloaded instance of a stored project within the member's scope."""
@@ -99,10 +100,10 @@ class ProjectBatch:
         return len(made), len(updated)
 
 
-VALUE_FIELDS = [f for f in EDITABLE if f not in ("unit", "campaign")]
+VALUE_FIELDS = [f for f in EDITABLE if f not in ("unit", "campaign", "sponsor_member")]
 DECIMALS = [(f.attname, Decimal(1).scaleb(-f.decimal_places)) for f in Project._meta.concrete_fields
             if isinstance(f, models.DecimalField)]
-NOT_CLEANED = frozenset({"zone", "unit", "campaign", "stage", "status", "last_progress"})  # set here, or checked below
+NOT_CLEANED = frozenset({"zone", "unit", "campaign", "sponsor_member", "stage", "status", "last_progress"})  # set here, or checked below
 CLEANED = [f for f in Project._meta.concrete_fields if f.name in EDITABLE and f.name not in NOT_CLEANED]
 
 
@@ -210,6 +211,7 @@ def _check(member, project: Project, *, stage: str | None, batch: ProjectBatch |
     if project.campaign_id is not None and (clean is None or "campaign" in clean) \
             and project.campaign.zone_id != project.zone_id:
         add("campaign", _("The campaign belongs to another zone."))
+    _sponsor(member, project, clean=clean, batch=batch, add=add)
     if stage not in (None, "") and not any(f.endswith("_actual") for f in errors):
         problem = lifecycle.stated_stage_error(stage, values)
         if problem:
@@ -226,6 +228,42 @@ def _check(member, project: Project, *, stage: str | None, batch: ProjectBatch |
         if isinstance(value, Decimal):
             setattr(project, attname, value.quantize(places))
     return values
+
+
+def _leaders_by_name(zone_id: int, batch: ProjectBatch | None) -> dict[str, list]:
+    from tuijin.org.models import Member
+
+    if batch is not None and batch.leaders is not None:
+        return batch.leaders
+    leaders: dict[str, list] = {}
+    for m in Member.objects.filter(zone_id=zone_id, role=Member.Role.LEADER).exclude(full_name=""):
+        leaders.setdefault(m.full_name.strip(), []).append(m)
+    if batch is not None:
+        batch.leaders = leaders
+    return leaders
+
+
+def _sponsor(member, project: Project, *, clean, batch, add) -> None:
+    """The sponsor leader (包挂领导) is a member: a member given is checked (a leader of the project's zone) and its
+    name kept in ``sponsor``; a name given alone (the Excel ledger) links the zone's one leader of that name, and
+    stays as text where none matches."""
+    from tuijin.campaigns.services import sponsor_check
+
+    touched_member = clean is None or "sponsor_member" in clean
+    touched_text = clean is None or "sponsor" in clean
+    if touched_member and project.sponsor_member_id is not None:
+        try:
+            leader = sponsor_check(member, project.sponsor_member, project.zone, "sponsor_member")
+        except ValidationError as exc:
+            for m in exc.messages:
+                add("sponsor_member", m)
+        else:
+            project.sponsor = (leader.full_name or leader.user.get_username())[:50]
+    elif touched_text and project.sponsor:
+        match = _leaders_by_name(project.zone_id, batch).get(project.sponsor.strip(), [])
+        project.sponsor_member = match[0] if len(match) == 1 else None
+    elif touched_member:
+        project.sponsor = ""
 
 
 def _unknown(fields) -> None:
@@ -271,7 +309,7 @@ def project_update(*, member, project: Project, stage: str | None = None, batch:
 
 
 def _differs(project: Project, field: str, value) -> bool:
-    if field in ("unit", "campaign"):
+    if field in ("unit", "campaign", "sponsor_member"):
         return getattr(project, f"{field}_id") != (value.pk if value is not None else None)
     return getattr(project, field) != value
 
@@ -288,7 +326,11 @@ def _update(*, member, project: Project, stage, batch, **changes) -> Project:
     before = snapshot(project) if batch is not None and changed and project.pk not in batch.updates else None
     for k in changed:
         setattr(project, k, changes[k])
+    linked = (project.sponsor_member_id, project.sponsor)
     values = _check(member, project, stage=stage, batch=batch, clean=set(changed))
+    for field, was in zip(("sponsor_member", "sponsor"), linked):  # the sponsor's name and member follow each other
+        if getattr(project, Project._meta.get_field(field).attname) != was and field not in changed:
+            changed.append(field)  # only alongside a change of the other, so ``before`` is already taken
     derived = current_stage(values)
     if derived != project.stage:
         if batch is not None and before is None and project.pk not in batch.updates:
@@ -370,12 +412,25 @@ def nodes_apply_template(*, member, project: Project, template: NodePlanTemplate
 
 @transaction.atomic
 def node_update(*, member, node: ProjectNode, planned_date=None, actual_date=None) -> ProjectNode:
+    """Move a node's planned finish (``planned_date``, kept when None) and record it done (``actual_date``, not after
+    the zone's today; empty: not done). The lag engine reads both."""
+    from tuijin.core.periods import as_of_date
+
+    require_writer(member)
+    node = ProjectNode.objects.select_for_update().select_related("zone").get(pk=node.pk)
     ensure_can_change(member, node)
     planned_date = check_date(planned_date, field="planned_date", label=str(ProjectNode._meta.get_field(
         "planned_date").verbose_name))
     actual_date = check_date(actual_date, field="actual_date", label=str(ProjectNode._meta.get_field(
         "actual_date").verbose_name))
+    if actual_date is not None and actual_date > as_of_date(node.zone):
+        raise ValidationError({"actual_date": _("%(label)s %(date)s is in the future.") % {
+            "label": str(ProjectNode._meta.get_field("actual_date").verbose_name), "date": actual_date.isoformat()}})
     if planned_date is not None:
+        if node.planned_start is not None and planned_date < node.planned_start:
+            raise ValidationError({"planned_date": _("The planned finish %(date)s is before the node's planned start "
+                                                     "%(start)s.") % {"date": planned_date.isoformat(),
+                                                                      "start": node.planned_start.isoformat()}})
         node.planned_date = planned_date
     node.actual_date = actual_date
     node.save()

@@ -12,4 +12,5 @@ urlpatterns = [
     path("battle-map/", views.battle_map, name="battle_map"),
     path("performance/", views.performance_view, name="performance"),
     path("lagging/", views.lagging, name="lagging"),
+    path("sponsored/", views.sponsored, name="sponsored"),
 ]

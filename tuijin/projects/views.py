@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,9 +10,11 @@ from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from tuijin.campaigns.models import Campaign
+from tuijin.core.cache import fragment_key
 from tuijin.core.downloads import wants_xlsx, xlsx_response
 from tuijin.core.forms import put_errors
 from tuijin.core.params import ListParams, read_params, warn_invalid
@@ -21,10 +24,10 @@ from tuijin.org.models import Unit
 from tuijin.projects import lifecycle, selectors, services
 from tuijin.projects.filters import ProjectFilter
 from tuijin.projects.forms import ProgressForm, ProjectForm
-from tuijin.projects.models import Project, ProjectProgress
+from tuijin.projects.models import NodePlanTemplate, Project, ProjectNode, ProjectProgress
 from tuijin.sheets.tabular import Column
 
-FILTER_KEYS = ("unit", "stage", "category", "campaign", "lagging", "foreign", "inv_min", "inv_max", "q", "sort",
+FILTER_KEYS = ("unit", "stage", "category", "campaign", "sponsor", "lagging", "foreign", "inv_min", "inv_max", "q", "sort",
                "status")
 
 
@@ -36,19 +39,27 @@ def ledger(request):
     """The project ledger: filters, sort, pagination and a totals row."""
     filters = _filters(request)
     warn_invalid(request, ProjectFilter(filters, zone=request.zone))  # a malformed filter: an empty list, and why
-    qs = selectors.project_list(member=request.member, zone=request.zone, filters=filters)
-    totals = selectors.ledger_totals(qs)
-    per_page = min(read_params(request, ListParams).get("per_page") or 20, 200)
-    page = Paginator(qs, per_page).get_page(request.GET.get("page"))
-    lag = selectors.lag_map(list(page.object_list), zone=request.zone)
-    for p in page.object_list:
-        p.lag = lag.get(p.pk, {"light": "green", "days_late": 0, "reason": ""})
+    as_of = as_of_date(request.zone)
+
+    @functools.cache
+    def rows():  # read only when the page's cached fragment is missing (its key: the ledger's data version)
+        qs = selectors.project_list(member=request.member, zone=request.zone, filters=filters)
+        totals = selectors.ledger_totals(qs)
+        per_page = min(read_params(request, ListParams).get("per_page") or 20, 200)
+        page = Paginator(qs, per_page).get_page(request.GET.get("page"))
+        lag = selectors.lag_map(list(page.object_list), zone=request.zone, as_of=as_of)
+        for p in page.object_list:
+            p.lag = lag.get(p.pk, {"light": "green", "days_late": 0, "reason": ""})
+        return page, totals
+
     context = {
-        "page": page, "totals": totals, "filters": filters,
+        "page": SimpleLazyObject(lambda: rows()[0]), "totals": SimpleLazyObject(lambda: rows()[1]),
+        "ledger_key": fragment_key(request, selectors.ledger_version(request.zone), as_of), "filters": filters,
         "units": Unit.objects.restrict(request.member).filter(zone=request.zone),
         "campaigns": Campaign.objects.restrict(request.member).filter(zone=request.zone),
+        "leaders": selectors.leaders(member=request.member, zone=request.zone),
         "stages": Project.Stage.choices, "categories": Project.Category.choices,
-        "query": request.GET.urlencode(), "as_of": as_of_date(request.zone),
+        "query": request.GET.urlencode(), "as_of": as_of,
     }
     return render(request, "projects/ledger.html", context)
 
@@ -81,6 +92,7 @@ def project_form(request, pk=None):
         initial = {f: getattr(project, f) for f in ProjectForm.base_fields if f != "stage"} if project else {}
         if project is not None:
             initial["unit"], initial["campaign"] = project.unit_id, project.campaign_id
+            initial["sponsor_member"] = project.sponsor_member_id
         form = ProjectForm(initial=initial, member=member, zone=zone)
     dates = [(s, form[s.planned_field], form[s.actual_field]) for s in lifecycle.STAGES]
     others = [form[f] for f in form.fields if f not in lifecycle.DATE_FIELDS]
@@ -97,6 +109,12 @@ def search(request):
     results = [{"value": pk, "text": f"{code} {name}"} for pk, code, name in
                qs.order_by("code").values_list("pk", "code", "name")[:20]]
     return JsonResponse({"results": results})
+
+
+def _id(raw) -> int | None:
+    """An id from a form (digits only, within an integer column), else None."""
+    raw = str(raw or "").strip()
+    return int(raw) if raw.isdigit() and len(raw) < 10 else None
 
 
 def _project_or_404(request, pk) -> Project:
@@ -136,6 +154,25 @@ def detail(request, pk):
                                             status=request.POST.get("status"), reason=request.POST.get("reason", ""))
                 messages.success(request, _("Status changed."))
                 return redirect("projects:detail", pk=pk)
+            elif action == "apply_template":
+                template = NodePlanTemplate.objects.restrict(request.member).filter(
+                    pk=_id(request.POST.get("template")), zone=project.zone).first()
+                if template is None:
+                    raise ValidationError({"template": _("Choose a node plan template of this zone.")})
+                nodes = services.nodes_apply_template(member=request.member, project=project, template=template,
+                                                      start=request.POST.get("start", ""))
+                messages.success(request, _("Node plan applied: %(n)s nodes.") % {"n": len(nodes)})
+                return redirect("projects:detail", pk=pk)
+            elif action == "node":
+                node = ProjectNode.objects.restrict(request.member, CHANGE).filter(
+                    pk=_id(request.POST.get("node")), project=project).first()
+                if node is None:
+                    raise Http404(_("No such node, or it is outside your data scope."))
+                services.node_update(member=request.member, node=node,
+                                     planned_date=request.POST.get("planned_date") or None,
+                                     actual_date=request.POST.get("actual_date", ""))
+                messages.success(request, _("Node saved."))
+                return redirect("projects:detail", pk=pk)
             elif action in ("submit", "approve", "return"):
                 progress = ProjectProgress.objects.restrict(request.member).get(pk=request.POST.get("progress"),
                                                                                 project=project)
@@ -162,8 +199,31 @@ def detail(request, pk):
         "tickets": project.tickets.all()[:20], "stage_choices": list(lifecycle.STAGE_NAMES.items()),
         "can_change": Project.objects.restrict(request.member, CHANGE).filter(pk=project.pk).exists(),
         "statuses": Project.Status.choices, "as_of": as_of,
+        "templates": NodePlanTemplate.objects.restrict(request.member).filter(zone=project.zone),
     }
     return render(request, "projects/detail.html", context)
+
+
+def sponsored(request):
+    """我包挂的项目: a leader's sponsored projects with their lag and open tickets; the office (and anyone who sees
+    the leaders) may open another leader's list with ``?leader=<id>``."""
+    from tuijin.org.models import Member
+
+    leaders = selectors.leaders(member=request.member, zone=request.zone)
+    raw = request.GET.get("leader", "")
+    if raw:
+        leader = leaders.filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 10 else None
+        if leader is None:
+            raise Http404(_("No such leader, or outside your data scope."))
+    else:
+        leader = request.member if getattr(request.member, "role", None) == Member.Role.LEADER else None
+    rows = selectors.sponsored_projects(member=request.member, zone=request.zone, leader=leader) if leader else []
+    tasks = list(leader.sponsored_key_tasks.filter(zone=request.zone).restrict(request.member)
+                 .select_related("lead_unit", "campaign")) if leader else []
+    return render(request, "projects/sponsored.html", {
+        "leader": leader, "leaders": leaders, "rows": rows, "tasks": tasks,
+        "open_tickets": sum(r["open_tickets"] for r in rows), "lagging": sum(1 for r in rows if r["light"] == "red"),
+        "as_of": as_of_date(request.zone)})
 
 
 def battle_map(request):
@@ -186,10 +246,14 @@ def performance_view(request):
 
 
 def lagging(request):
-    rows = selectors.lagging_projects(member=request.member, zone=request.zone)
-    if wants_xlsx(request):
-        columns = [Column("项目编号", "code", width=14), Column("项目名称", "name", width=36),
-                   Column("责任单位", "unit", width=18), Column("包挂领导", "sponsor", width=12),
-                   Column("逾期天数", "days_late", "integer", width=10), Column("滞后原因", "reason", width=60)]
-        return xlsx_response(columns, rows, title="滞后项目", zone=request.zone)
-    return render(request, "projects/lagging.html", {"rows": rows, "as_of": as_of_date(request.zone)})
+    as_of = as_of_date(request.zone)
+    if not wants_xlsx(request):  # the page: its list is read only when its cached fragment is missing
+        rows = SimpleLazyObject(lambda: selectors.lagging_projects(member=request.member, zone=request.zone,
+                                                                   as_of=as_of))
+        return render(request, "projects/lagging.html", {"rows": rows, "as_of": as_of, "lagging_key": fragment_key(
+            request, selectors.ledger_version(request.zone), as_of)})
+    rows = selectors.lagging_projects(member=request.member, zone=request.zone, as_of=as_of)
+    columns = [Column("项目编号", "code", width=14), Column("项目名称", "name", width=36),
+               Column("责任单位", "unit", width=18), Column("包挂领导", "sponsor", width=12),
+               Column("逾期天数", "days_late", "integer", width=10), Column("滞后原因", "reason", width=60)]
+    return xlsx_response(columns, rows, title="滞后项目", zone=request.zone)

@@ -7,3 +7,6 @@ class StandingConfig(AppConfig):
     label = "standing"
     verbose_name = _("standing")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from tuijin.standing import receivers  # noqa: F401  (a published city run → results published down)

@@ -1,13 +1,16 @@
 """Demo standing: the shipped national lists (with the Jiaxing seed's 2021 figures: 19th overall, 8th in 利用外资,
 2nd in Zhejiang in both), the goals the seeds name (嘉兴: 跻身国家级开发区第一方阵; 淮安: 进入"全国30强"), the lead
-department of each indicator, and one 补齐短板 ticket in Jiaxing."""
+department of each indicator, one 补齐短板 ticket in Jiaxing, and the shifan district's two firsts in its city (seed 002:
+"实际利用外资总量位居全市第一", "继续在市对各县(市、区)工作目标责任制考评中排名第一"; the seed names neither the city nor the
+field's size, so neither is given)."""
 from __future__ import annotations
 
 import random
 
 from tuijin.core.scope import SYSTEM
 from tuijin.org.models import Unit
-from tuijin.standing.services import goal_set, leads_save, lists_load, shortfall_assign
+from tuijin.standing.models import Level
+from tuijin.standing.services import goal_set, leads_save, lists_load, result_record, shortfall_assign
 
 # zone → {indicator code: lead unit name}
 LEADS = {
@@ -41,3 +44,7 @@ def build(*, zones: dict, rng: random.Random) -> None:
         leads_save(member=SYSTEM, zone=zone, leads={c: (names[c], units[u]) for c, u in leads.items()})
     shortfall_assign(member=SYSTEM, zone=zones["jiaxing"], code="utilized_fdi",
                      note="对标利用外资单项前5名,梳理在谈外资项目清单,逐月报送到资进度。")
+    seed = "在全区开展“工业服务年”、“项目推进年”活动动员大会上的讲话(2023年2月28日)"
+    for title, item in (("2022年度市对各县(市、区)工作目标责任制考评", ""), ("2022年全市各县(市、区)实际利用外资总量", "实际利用外资")):
+        result_record(member=SYSTEM, zone=zones["shifan"], issuer="市委、市政府", level=Level.CITY, title=title,
+                      year=2022, item=item, rank=1, source=seed)

@@ -13,11 +13,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tuijin.core.models import ChangeLoggedModel, ZonedModel
-from tuijin.core.scope import CHANGE
+from tuijin.core.scope import CHANGE, member_zone_ids, member_zones_above
 
 YEAR_MIN, YEAR_MAX = 1990, 2100
 OF_MAX = 1000  # zones in one list: the national list has about 230
 SCORE_MAX = 1000
+RUN_KEY = "run-"  # the key of an edition published down from an assessment run of a zone above: run-<run id>
 
 
 class Level(models.TextChoices):
@@ -41,7 +42,19 @@ class ReferenceQuerySet(models.QuerySet):
             return self.filter(owner_id=member.zone_id)
         if member.sees_all_zones:
             return self.all()
-        return self.filter(Q(owner__isnull=True) | Q(owner_id=member.zone_id))
+        # shipped lists; the records of the member's zone (and, for a city's or province's office, of the zones below)
+        q = Q(owner__isnull=True) | Q(owner_id__in=member_zone_ids(member))
+        if above := member_zones_above(member):
+            q |= self.published_down_q(member, above)
+        return self.filter(q)
+
+    def published_down_q(self, member, above: list[int]) -> Q:
+        """What the zones above publish down from their assessment runs (an edition keyed run-<id>)."""
+        key = {"Assessment": "key", "Ranking": "assessment__key"}.get(self.model.__name__)
+        if key is not None:
+            return Q(owner_id__in=above, **{f"{key}__startswith": RUN_KEY})
+        # a result about the member's zone (or a zone below it, or the district above it); not a sibling park's
+        return Q(owner_id__in=above, subject_zone_id__in=sorted(member_zone_ids(member) | set(above)))
 
 
 class OwnedModel(ChangeLoggedModel):
@@ -146,6 +159,9 @@ class Result(OwnedModel):
     source = models.CharField(_("source"), max_length=500, blank=True,
                               help_text=_("Where this result is stated, when not in the list's own source."))
     stated_by = models.CharField(_("also stated by"), max_length=300, blank=True)
+    subject_zone = models.ForeignKey("core.Zone", null=True, blank=True, on_delete=models.CASCADE,
+                                     related_name="+", verbose_name=_("zone assessed"),
+                                     help_text=_("The zone below that a city's published run scored."))
 
     class Meta:
         ordering = ["ranking", "rank", "subject_name"]

@@ -7,8 +7,10 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from tuijin.core.scope import district_family, member_zone_ids
 from tuijin.standing import rules
 from tuijin.standing.models import Assessment, Goal, IndicatorLead, Level, Ranking, Result, Shortfall, ZoneListing
 
@@ -16,7 +18,7 @@ from tuijin.standing.models import Assessment, Goal, IndicatorLead, Level, Ranki
 def ensure_sees_zone(member, zone) -> None:
     """The standing of a zone is read by its own members (and by whoever sees every zone)."""
     if member is None or not member.is_active or zone is None or not (member.sees_all_zones
-                                                                      or member.zone_id == zone.pk):
+                                                                      or zone.pk in member_zone_ids(member)):
         raise PermissionDenied(_("You may not see this zone's standing."))
 
 
@@ -96,16 +98,18 @@ def _rows(member, results) -> list[Row]:
             data_year=a.data_year, item=ranking.item or None, group=ranking.group or None, subject=r.subject_name,
             province=r.province, score=r.score, rank=r.rank, of=r.of or a.zones_evaluated, province_rank=pr,
             province_rank_basis=basis, tier=r.tier or None, source=r.source or ranking.source or a.source,
-            stated_by=r.stated_by, own=r.owner_id is not None))
+            stated_by=r.stated_by, own=r.owner_id is not None and r.subject_zone_id is None))
     return rows
 
 
 def zone_results(*, member, zone, year: int | None = None) -> list[Row]:
-    """Every result the zone received (matched by its name or its list name), latest year first, the overall
+    """Every result the zone received (matched by its name or its list name), and those the city above published
+    down to its district's zones (the zone, its district, the district's parks), latest year first, the overall
     ranking before single items."""
     ensure_sees_zone(member, zone)
-    qs = Result.objects.restrict(member).filter(subject_name__in=subject_names(zone)).select_related(
-        "ranking__assessment")
+    qs = Result.objects.restrict(member).filter(
+        Q(subject_name__in=subject_names(zone), subject_zone__isnull=True)
+        | Q(subject_zone_id__in=district_family(zone.pk))).select_related("ranking__assessment")
     if year is not None:
         qs = qs.filter(ranking__assessment__year=year)
     rows = _rows(member, qs)
@@ -286,6 +290,22 @@ def standing_page(*, member, zone) -> dict:
         "chart": _chart(rows, national_goal, years), "leads": leads, "shortfalls": shortfalls,
         "absent": [y for y in absent if y.depth >= ABSENT_DEPTH][:3],
     }
+
+
+def push_rows(*, member, zone, unit, leads) -> dict | None:
+    """What to push (推进重点) from the newest assessment run the member sees, each indicator with its lead unit
+    (数据责任单位: the lead of its code, or of the stored indicator its column reads) for a 补齐短板 ticket."""
+    from tuijin.assessment.selectors import push_list
+
+    push = push_list(member=member, zone=zone, unit=str(unit)[:100] if unit else None)
+    if push is None:
+        return None
+    by_code = {lead.code: lead for lead in leads}
+    for r in push["rows"]:
+        column = r["column"]
+        base = next((column[: -len(s)] for s in ("_pace", "_target", "_last") if column.endswith(s)), column)
+        r["lead"] = by_code.get(r["code"]) or by_code.get(column) or by_code.get(base)
+    return push
 
 
 # ---- the published lists ----------------------------------------------------------------------------------------

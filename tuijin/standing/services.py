@@ -104,6 +104,9 @@ def _subject(subjects: dict, label, where: str) -> tuple[str, str, str]:
     if not (isinstance(found, list) and len(found) == 2):
         raise ValidationError(_("%(where)s: 「%(v)s」 is not among the subjects of the lists file.") % {
             "where": where, "v": str(label)[:40]})
+    if str(found[1]) not in rules.PROVINCES:
+        raise ValidationError(_("%(where)s: 「%(v)s」 is not the name of a province.") % {
+            "where": where, "v": str(found[1])[:40]})
     return str(found[0]), str(found[1]), str(label)
 
 
@@ -287,6 +290,10 @@ def result_record(*, member, zone, issuer, level, title, year, item="", group=""
                    required=False)
     if rank is not None and of is not None and rank > of:
         errors.setdefault("rank", []).append(_rank_above_of(rank, of))
+    if province and province not in rules.PROVINCES:
+        errors.setdefault("province", []).append(_("%(label)s 「%(v)s」 is not the name of a province (浙江省, "
+                                                   "广西壮族自治区 …).") % {"label": _label(Result, "province"),
+                                                                      "v": province})
     if errors:
         raise ValidationError(errors)
     if rank is None and score is None and not tier:
@@ -444,3 +451,52 @@ def shortfall_assign(*, member, zone, code: str, note: str = "", deadline: dt.da
                           assignee_unit=lead.unit, deadline=deadline, description="\n".join(lines),
                           source=Ticket.Source.MANUAL)
     return Shortfall.objects.create(zone=zone, code=lead.code, name=lead.name, ticket=ticket)
+
+
+# ---- results published down by a city's assessment runs --------------------------------------------------------
+
+@transaction.atomic
+def run_results_publish(*, run) -> Assessment | None:
+    """A published assessment run of a city (province, district) as results published down to the zones its units
+    stand for (``org.Unit.represents``): an edition keyed run-<id> belonging to the city, one list per group, one result
+    per represented zone with its rank out of the group's ranked units, score and tier. Another publication of the
+    same run, or of a run with the same title and year, replaces the edition. Called when
+    ``assessment.services.run_publish`` (which checks the member) saves the run, in the same transaction."""
+    from collections import Counter
+
+    from tuijin.org.models import Unit
+    from tuijin.standing.models import RUN_KEY
+
+    if not run.published:
+        return None
+    zone = run.zone
+    key = f"{RUN_KEY}{run.pk}"
+    issuer, title = zone.name[:60], run.title[:200]
+    Assessment.objects.filter(owner=zone).filter(Q(key=key) | Q(issuer=issuer, title=title, year=run.year)).delete()
+    represented = {u.name: u.represents for u in Unit.objects.filter(zone=zone, represents__isnull=False)
+                   .select_related("represents")}
+    units = run.results.get("units") or []
+    lines = [u for u in units if u.get("unit") in represented]
+    if not lines:
+        return None
+    edition = Assessment.objects.create(owner=zone, key=key, issuer=issuer, title=title, year=run.year,
+                                        level=Level.PROVINCE if zone.level == "province" else Level.CITY,
+                                        source=_("%(issuer)s, assessment run 「%(title)s」") % {
+                                            "issuer": issuer, "title": title})
+    sizes = Counter((u.get("group") or "") for u in units if u.get("rank") is not None)
+    rankings: dict[str, Ranking] = {}
+    for line in lines:
+        group = (line.get("group") or "")[:40]
+        if group not in rankings:
+            rankings[group] = Ranking.objects.create(assessment=edition, owner=zone, group=group,
+                                                     complete_to=sizes[line.get("group") or ""])
+        subject = represented[line["unit"]]
+        score = line.get("score")
+        score = Decimal(str(score)).quantize(Decimal("0.01")) if score is not None else None
+        rank, of = line.get("rank"), sizes[line.get("group") or ""] or None
+        Result.objects.create(ranking=rankings[group], owner=zone, subject_zone=subject, subject_name=subject.name,
+                              subject_label=line["unit"][:40] if line["unit"] != subject.name else "",
+                              province=subject.province, rank=rank if rank and of and rank <= of else None, of=of,
+                              score=score if score is not None and 0 <= score <= SCORE_MAX else None,
+                              tier=(line.get("tier") or "")[:20])
+    return edition

@@ -21,14 +21,18 @@ class TicketSerializer(serializers.ModelSerializer):
     zone = serializers.SlugRelatedField(slug_field="code", read_only=True)
     events = TicketEventSerializer(many=True, read_only=True)
     actions = serializers.SerializerMethodField(help_text="The steps the caller may take now (POST …/step/).")
+    # empty until the enterprise rates the closed request: the schema says so
+    satisfaction = serializers.ChoiceField(choices=Ticket.Satisfaction.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Ticket
-        fields = ["id", "zone", "source", "project", "key_task", "enterprise", "title", "description", "assignee_unit",
-                  "sponsor", "state", "deadline", "assigned_at", "acknowledged_at", "resolved_at", "closed_at",
-                  "escalated_at", "resolution", "reopen_count", "events", "actions"]
+        fields = ["id", "zone", "source", "project", "key_task", "enterprise", "enterprise_record", "title",
+                  "description", "assignee_unit", "sponsor", "state", "deadline", "assigned_at", "acknowledged_at",
+                  "resolved_at", "closed_at", "escalated_at", "resolution", "reopen_count", "satisfaction",
+                  "satisfaction_comment", "rated_at", "events", "actions"]
         read_only_fields = ["state", "assigned_at", "acknowledged_at", "resolved_at", "closed_at", "escalated_at",
-                            "resolution", "reopen_count", "sponsor"]
+                            "resolution", "reopen_count", "sponsor", "satisfaction", "satisfaction_comment",
+                            "rated_at"]
 
     def get_actions(self, ticket) -> list[str]:
         member = getattr(self.context.get("request"), "member", None)
@@ -42,6 +46,11 @@ class StepSerializer(serializers.Serializer):
                                        help_text="Office document, PDF, image or zip, at most 20 MB (multipart).")
 
 
+class RateSerializer(serializers.Serializer):
+    satisfaction = serializers.ChoiceField(choices=Ticket.Satisfaction.choices)
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
 class TicketViewSet(ScopedModelViewSet):
     """Tickets (督办事项/诉求): raise with POST, move through the loop with POST …/step/."""
 
@@ -50,7 +59,7 @@ class TicketViewSet(ScopedModelViewSet):
     http_method_names = ["get", "post", "head", "options"]
 
     def get_queryset(self):
-        if self.action == "step":  # the handling unit, and whoever raised the ticket (to close or send it back)
+        if self.action in ("step", "rate"):  # the handling unit, and whoever raised it (to close, send back, rate)
             return selectors.followed_tickets(self.request.member).select_related("zone")
         return super().get_queryset()
 
@@ -68,6 +77,16 @@ class TicketViewSet(ScopedModelViewSet):
         data = StepSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         ticket = services.ticket_step(member=request.member, ticket=ticket, **data.validated_data)
+        return Response(TicketSerializer(ticket, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=RateSerializer, responses=TicketSerializer)
+    @action(detail=True, methods=["post"])
+    def rate(self, request, pk=None):
+        """The enterprise's rating of its closed request; 不满意 sends it back for review."""
+        ticket = self.get_object()
+        data = RateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        ticket = services.ticket_rate(member=request.member, ticket=ticket, **data.validated_data)
         return Response(TicketSerializer(ticket, context=self.get_serializer_context()).data)
 
 

@@ -40,14 +40,30 @@ class TicketForm(StyledFormMixin, forms.Form):
                                      widget=SearchSelect(""))
     key_task = forms.ModelChoiceField(label=_("key task"), queryset=KeyTask.objects.none(), required=False,
                                       widget=forms.Select(attrs={"data-picker": ""}))
-    enterprise = forms.CharField(label=_("enterprise"), max_length=200, required=False)
+    enterprise_record = forms.ModelChoiceField(label=_("enterprise in the register"), queryset=Ticket.objects.none(),
+                                               required=False, widget=SearchSelect(""))
+    enterprise = forms.CharField(label=_("enterprise (not in the register)"), max_length=200, required=False)
 
-    def __init__(self, *args, member=None, zone=None, search_url: str = "", **kwargs):
+    def __init__(self, *args, member=None, zone=None, search_url: str = "", enterprise_search_url: str = "",
+                 **kwargs):
         super().__init__(*args, **kwargs)
         # A ticket may be assigned to any unit of the zone; it may concern only records the member sees.
         self.fields["assignee_unit"].queryset = Unit.objects.filter(zone=zone, is_active=True)
         self.fields["project"].queryset = Project.objects.restrict(member).filter(zone=zone)
         self.fields["project"].widget.attrs["data-search-url"] = search_url
         self.fields["key_task"].queryset = KeyTask.objects.restrict(member).filter(zone=zone)
-        for name in ("assignee_unit", "project", "key_task"):
+        # The register sits above tickets: its model is reached through the ticket's own field, not imported.
+        enterprise_model = Ticket._meta.get_field("enterprise_record").related_model
+        self.fields["enterprise_record"].queryset = enterprise_model.objects.restrict(member).filter(zone=zone)
+        self.fields["enterprise_record"].widget.attrs["data-search-url"] = enterprise_search_url
+        for name in ("assignee_unit", "project", "key_task", "enterprise_record"):
             self.fields[name].widget.attrs["data-no-results"] = str(NO_MATCH)
+
+
+class RateForm(StyledFormMixin, forms.Form):
+    """The enterprise's rating of a closed request, recorded by whoever raised it."""
+
+    satisfaction = forms.ChoiceField(label=_("satisfaction"), choices=Ticket.Satisfaction.choices,
+                                     widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
+                              max_length=2000)

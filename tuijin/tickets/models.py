@@ -20,12 +20,22 @@ class Ticket(ZonedModel):
         RESOLVED = "resolved", _("resolved")
         CLOSED = "closed", _("closed")
 
+    class Satisfaction(models.TextChoices):
+        SATISFIED = "satisfied", _("satisfied")
+        FAIRLY = "fairly", _("fairly satisfied")
+        DISSATISFIED = "dissatisfied", _("dissatisfied")
+
     source = models.CharField(_("source"), max_length=12, choices=Source.choices, default=Source.MANUAL)
     project = models.ForeignKey("projects.Project", null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="tickets", verbose_name=_("project"))
     key_task = models.ForeignKey("campaigns.KeyTask", null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="tickets", verbose_name=_("key task"))
     enterprise = models.CharField(_("enterprise"), max_length=200, blank=True)
+    # The enterprise of the register the ticket concerns; ``enterprise`` keeps its name in step (and the name alone
+    # for an enterprise not in the register).
+    enterprise_record = models.ForeignKey("enterprises.Enterprise", null=True, blank=True,
+                                          on_delete=models.SET_NULL, related_name="tickets",
+                                          verbose_name=_("enterprise in the register"))
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -47,6 +57,10 @@ class Ticket(ZonedModel):
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
     resolution = models.TextField(_("result"), blank=True)
     reopen_count = models.PositiveSmallIntegerField(_("times sent back"), default=0)
+    # The enterprise's rating of a closed request (满意/基本满意/不满意); 不满意 sends the ticket back for review.
+    satisfaction = models.CharField(_("satisfaction"), max_length=12, choices=Satisfaction.choices, blank=True)
+    satisfaction_comment = models.TextField(_("satisfaction comment"), blank=True)
+    rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
 
     scope_unit_field = "assignee_unit"
 
@@ -71,6 +85,7 @@ class TicketEvent(ZonedModel):
         CLOSE = "close", _("closed")
         REOPEN = "reopen", _("sent back")
         ESCALATE = "escalate", _("escalated")
+        RATE = "rate", _("rated by the enterprise")
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events", verbose_name=_("ticket"))
     action = models.CharField(_("action"), max_length=12, choices=Action.choices)

@@ -85,6 +85,7 @@ STEPS: dict[str, tuple[str, frozenset, object]] = {
     A.RESOLVE: (HANDLER, frozenset({S.ACKNOWLEDGED}), gettext_lazy("Only an acknowledged ticket can be resolved.")),
     A.CLOSE: (RAISER, frozenset({S.RESOLVED}), gettext_lazy("Only a resolved ticket can be closed.")),
     A.REOPEN: (RAISER, frozenset({S.RESOLVED}), gettext_lazy("Only a resolved ticket can be sent back.")),
+    A.RATE: (RAISER, frozenset({S.CLOSED}), gettext_lazy("The enterprise rates a request after it is closed (销号).")),
 }
 STEP_ORDER = [A.ACKNOWLEDGE, A.FEEDBACK, A.RESOLVE, A.CLOSE, A.REOPEN]
 
@@ -132,9 +133,10 @@ def _in_zone_and_scope(member, obj, zone, field: str, message: str) -> None:
 @transaction.atomic
 def ticket_raise(*, member, zone, title: str, assignee_unit, deadline: dt.date | None = None, description: str = "",
                  source: str = Ticket.Source.MANUAL, project=None, key_task=None, enterprise: str = "",
-                 sponsor: str = "") -> Ticket:
-    """Raise a problem and assign it (交办) to a unit of the zone with a deadline. The project and key task it
-    concerns must be of the zone and within the data scope of whoever raises it."""
+                 sponsor: str = "", enterprise_record=None) -> Ticket:
+    """Raise a problem and assign it (交办) to a unit of the zone with a deadline. The project, key task and
+    enterprise of the register it concerns must be of the zone and within the data scope of whoever raises it; the
+    ticket's enterprise name is then the register's."""
     require_writer(member)
     from tuijin.org.services import ensure_zone
 
@@ -152,6 +154,10 @@ def ticket_raise(*, member, zone, title: str, assignee_unit, deadline: dt.date |
         raise ValidationError({"source": _("Unknown source.")})
     _in_zone_and_scope(member, project, zone, "project", _("No such project, or it is outside your data scope."))
     _in_zone_and_scope(member, key_task, zone, "key_task", _("No such key task, or it is outside your data scope."))
+    _in_zone_and_scope(member, enterprise_record, zone, "enterprise_record",
+                       _("No such enterprise, or it is outside your data scope."))
+    if enterprise_record is not None:
+        enterprise = enterprise_record.name
     now = timezone.now()
     today = timezone.localdate()
     deadline = check_date(deadline, field="deadline", label=_label("deadline"), lo=dt.date.min, hi=dt.date.max) \
@@ -161,8 +167,11 @@ def ticket_raise(*, member, zone, title: str, assignee_unit, deadline: dt.date |
     check_date(deadline, field="deadline", label=_label("deadline"), lo=today, hi=DATE_MAX)
     if project is not None and not sponsor:
         sponsor = project.sponsor
+    if key_task is not None and not sponsor and key_task.sponsor_id:
+        sponsor = str(key_task.sponsor)[:50]
     ticket = Ticket.objects.create(
-        zone=zone, source=source, project=project, key_task=key_task, enterprise=enterprise, title=title,
+        zone=zone, source=source, project=project, key_task=key_task, enterprise=enterprise,
+        enterprise_record=enterprise_record, title=title,
         description=description, raised_by_id=current_actor().user_id,
         raised_unit=member.unit, assignee_unit=assignee_unit,
         sponsor=sponsor, assigned_at=now, ack_due=now + dt.timedelta(hours=ACK_HOURS),
@@ -256,6 +265,44 @@ def ticket_reopen(*, member, ticket: Ticket, reason: str, attachment=None) -> Ti
     return ticket
 
 
+RATINGS = frozenset(Ticket.Satisfaction.values)
+
+
+def can_rate(member, ticket: Ticket) -> bool:
+    """Whether ``member`` may record the enterprise's rating of ``ticket`` now (the page shows the form only then)."""
+    return bool(ticket.enterprise or ticket.enterprise_record_id) and _refusal(member, ticket, A.RATE) is None \
+        and ticket.rated_at is None
+
+
+@transaction.atomic
+def ticket_rate(*, member, ticket: Ticket, satisfaction: str, comment: str = "") -> Ticket:
+    """Record the enterprise's rating of its closed request (满意/基本满意/不满意, with a comment), taken by whoever
+    raised the request (or the office). 不满意 sends the ticket back to the handling unit for review through the
+    loop's own reopening: it is handled again, resolved, closed and rated anew."""
+    ticket = _lock(ticket)
+    if not (ticket.enterprise or ticket.enterprise_record_id):
+        raise ValidationError({"satisfaction": _("Only a request of an enterprise is rated.")})
+    _require(member, ticket, A.RATE)
+    if ticket.rated_at is not None:
+        raise ValidationError({"satisfaction": _("The enterprise has already rated this request.")})
+    if satisfaction not in RATINGS:
+        raise ValidationError({"satisfaction": _("Choose 满意, 基本满意 or 不满意.")})
+    comment = clean_text(comment, field="comment", label=_("comment"), max_length=NOTE_MAX)
+    if satisfaction == Ticket.Satisfaction.DISSATISFIED and not comment:
+        raise ValidationError({"comment": _("Say what the enterprise is not satisfied with.")})
+    now = timezone.now()
+    ticket.satisfaction, ticket.satisfaction_comment, ticket.rated_at = satisfaction, comment, now
+    label = Ticket.Satisfaction(satisfaction).label
+    _event(ticket, A.RATE, f"{label}{':' + comment if comment else ''}")
+    if satisfaction == Ticket.Satisfaction.DISSATISFIED:
+        ticket.state, ticket.resolved_at, ticket.closed_at = S.ACKNOWLEDGED, None, None
+        ticket.reopen_count += 1
+        ticket.rated_at = None  # rated again once handled again
+        _event(ticket, A.REOPEN, _("The enterprise is not satisfied: sent back for review. %(c)s") % {"c": comment})
+    ticket.save()
+    return ticket
+
+
 def ticket_step(*, member, ticket: Ticket, action: str, note: str = "", attachment=None) -> Ticket:
     """One step by its name (the page and the API): acknowledge, feedback, resolve, close or reopen."""
     if action == A.ACKNOWLEDGE:
@@ -314,15 +361,30 @@ def overdue_kinds(ticket: Ticket, now: dt.datetime) -> list[str]:
 
 
 @transaction.atomic
+def escalation_leader(ticket: Ticket):
+    """The member an overdue ticket goes to: the sponsor leader (包挂领导) of its project, else the responsible leader
+    of its key task; None when neither names a member (the ticket's sponsor text, or 分管领导, is then named)."""
+    if ticket.project_id and ticket.project.sponsor_member_id:
+        return ticket.project.sponsor_member
+    if ticket.key_task_id and ticket.key_task.sponsor_id:
+        return ticket.key_task.sponsor
+    return None
+
+
 def tickets_escalate(*, zone, now: dt.datetime | None = None) -> int:
-    """Escalate every overdue, not yet escalated ticket to its sponsor leader (包挂领导)."""
+    """Escalate every overdue, not yet escalated ticket to its sponsor leader (包挂领导): the member the project (or key
+    task) names, whose 我包挂的项目 then counts it (``escalation_leader``)."""
     now = now or timezone.now()
     n = 0
-    for t in Ticket.objects.select_for_update().filter(zone=zone, state__in=[S.ASSIGNED, S.ACKNOWLEDGED],
-                                                       escalated_at__isnull=True):
+    for t in Ticket.objects.select_for_update(of=("self",)).filter(
+            zone=zone, state__in=[S.ASSIGNED, S.ACKNOWLEDGED], escalated_at__isnull=True).select_related(
+            "project__sponsor_member", "key_task__sponsor"):
         kinds = overdue_kinds(t, now)
         if kinds:
             t.escalated_at = now
+            leader = escalation_leader(t)
+            if leader is not None:
+                t.sponsor = str(leader)[:50]
             t.save()
             words = {"ack": "逾期未签收", "feedback": "逾期未反馈", "resolve": "逾期未办结"}
             _event(t, A.ESCALATE, f"{'、'.join(words[k] for k in kinds)},已提请{t.sponsor or '分管领导'}督办")

@@ -19,13 +19,13 @@ from tuijin.projects.models import Project, ProjectProgress
 from tuijin.sheets.tabular import Column
 from tuijin.tickets import routing, selectors, services
 from tuijin.tickets.filters import TicketFilter
-from tuijin.tickets.forms import TicketForm
+from tuijin.tickets.forms import RateForm, TicketForm
 from tuijin.tickets.models import Ticket
 
 
 def _form(request, *args, **kwargs) -> TicketForm:
     return TicketForm(*args, member=request.member, zone=request.zone, search_url=reverse("projects:search"),
-                      **kwargs)
+                      enterprise_search_url=reverse("enterprises:search"), **kwargs)
 
 
 def inbox(request):
@@ -91,6 +91,10 @@ def _initial(request) -> dict:
     project = _scoped(Project, request, "project")
     progress = _scoped(ProjectProgress, request, "progress")
     task = _scoped(KeyTask, request, "task")
+    enterprise = _scoped(Ticket._meta.get_field("enterprise_record").related_model, request, "enterprise")
+    if enterprise is not None:  # a request (诉求) of an enterprise, from its page
+        initial.update(enterprise_record=enterprise.pk, source=Ticket.Source.ENTERPRISE,
+                       assignee_unit=enterprise.unit_id)
     if progress is not None and (project is None or progress.project_id == project.pk):
         project = progress.project
     if project is not None:
@@ -146,8 +150,13 @@ def detail(request, pk):
     ticket = _ticket_or_404(request, pk)
     if request.method == "POST":
         try:
-            services.ticket_step(member=request.member, ticket=ticket, action=request.POST.get("action", ""),
-                                 note=request.POST.get("note", ""), attachment=request.FILES.get("attachment"))
+            if request.POST.get("action") == "rate":
+                services.ticket_rate(member=request.member, ticket=ticket,
+                                     satisfaction=request.POST.get("satisfaction", ""),
+                                     comment=request.POST.get("comment", ""))
+            else:
+                services.ticket_step(member=request.member, ticket=ticket, action=request.POST.get("action", ""),
+                                     note=request.POST.get("note", ""), attachment=request.FILES.get("attachment"))
             messages.success(request, _("Saved."))
         except (ValidationError, PermissionDenied) as exc:
             for msg in getattr(exc, "messages", [str(exc)]):
@@ -155,8 +164,9 @@ def detail(request, pk):
         return redirect("tickets:detail", pk=pk)
     ticket.overdue = services.overdue_kinds(ticket, dt.datetime.now(dt.UTC))
     actions = services.ticket_actions(request.member, ticket)
+    rate_form = RateForm() if services.can_rate(request.member, ticket) else None
     return render(request, "tickets/detail.html", {"ticket": ticket, "events": ticket.events.all(),
-                                                   "actions": actions})
+                                                   "actions": actions, "rate_form": rate_form})
 
 
 def attachment(request, pk):

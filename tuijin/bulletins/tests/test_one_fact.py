@@ -69,26 +69,34 @@ def _text(data) -> str:
     return "\n".join(p.text for p in doc.paragraphs)
 
 
-def test_agreeing_figures_are_stated_once_each_way(world, june):
-    _file(world, june, "new_projects_100m", "3")
-    _file(world, june, "new_projects_100m_investment", "6")  # 6亿元 = the ledger's 3 × 20000万元
+def test_the_ledger_count_is_the_only_figure(world, june):
+    """The counts of new signed projects are counted from the ledger (indicators/ledger.py): a unit cannot file a
+    second figure for them, and the bulletin states one."""
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="项目台账"):
+        _file(world, june, "new_projects_100m", "5")
     data = bulletin_data(member=SYSTEM, zone=world.zone_a, year=2023, month=6)
     text = _text(data)
     assert stated(text, "新签约亿元以上项目", "个") == {"3"}
     assert stated(text, "新签约亿元以上项目计划总投资", "万元") == {"6亿元"}
-    assert all(c["agree"] for c in data["cross_checks"]) and len(data["cross_checks"]) == 2
+    assert all(c["agree"] for c in data["cross_checks"]) and len(data["cross_checks"]) == 4
     assert figures_stated_twice_agree(text) == []
 
 
-def test_differing_figures_are_named(world, june):
-    _file(world, june, "new_projects_100m", "5")
-    _file(world, june, "new_foreign_projects", "1")
-    data = bulletin_data(member=SYSTEM, zone=world.zone_a, year=2023, month=6)
-    text = _text(data)
-    assert stated(text, "新签约亿元以上项目", "个") == {"3", "5"}
-    assert "其中新签约亿元以上项目,项目台账登记3个,各单位报送5个,两者不一致,请相关单位核对。" in text
-    assert figures_stated_twice_agree(text) == []
-    assert [c["what"] for c in data["cross_checks"] if not c["agree"]] == ["新签约亿元以上项目"]
+def test_differing_figures_would_be_named():
+    """Were a filed figure ever to differ (an indicator switched back to filing), the sentence names it."""
+    from tuijin.bulletins.selectors import cross_checks
+    from tuijin.indicators.dispatch import DispatchRow
+
+    row = DispatchRow(zone="za", unit="全区", unit_id=None, group="", is_zone=True, indicator="新签约亿元以上项目数",
+                      indicator_code="new_projects_100m", indicator_id=1, display_unit="个", decimals=0,
+                      computed=False, main=False, actual_ytd=Decimal(5), target=None, last_year_ytd=None,
+                      completion=None, time_progress=0.5, pace_gap_pp=None, yoy_growth=None, rank=None,
+                      warning="none", warning_reason="", complete=True)
+    checks = cross_checks([row], {"big_signed_count": 3})
+    assert checks == [{"code": "new_projects_100m", "what": "新签约亿元以上项目", "filed": "5个", "ledger": "3个",
+                       "agree": False}]
 
 
 def test_the_check_catches_a_bulletin_that_contradicts_itself(world, june):

@@ -119,7 +119,8 @@ def plant(world) -> Planted:
     campaigns.stage_goal_add(member=office, campaign=campaign, kind="double_half", due=dt.date(y1, 6, 30),
                              description=t("双过半"))
     task = campaigns.key_task_create(member=office, campaign=campaign, title=t("任务"), lead_unit=s1, units=[s2],
-                                     deadline=dt.date(y1, 12, 31), note=t("任务说明", P2))
+                                     deadline=dt.date(y1, 12, 31), note=t("任务说明", P2), owner=t("责任人"),
+                                     milestones=[(t("节点"), dt.date(y1, 3, 31))])
     campaigns.key_task_update(member=world.staff1, task=task, progress=40, note=t("任务进展"))
 
     # projects: the street member writes its own (the story of the issue), the office one named like a formula

@@ -96,7 +96,7 @@ def _first(model, **filters):
 
 
 def _real_pages() -> dict:
-    from tuijin.assessment.models import Commendation, Run, Scheme
+    from tuijin.assessment.models import Claim, Commendation, Run, Scheme
     from tuijin.bulletins.models import Bulletin
     from tuijin.enterprises.models import Enterprise
     from tuijin.indicators.models import Indicator
@@ -110,11 +110,18 @@ def _real_pages() -> dict:
     ticket = _first(Ticket, assignee_unit=street, **z)
     enterprise = _first(Enterprise, unit=street, **z)
     bulletin = Bulletin.objects.create(zone=street.zone, year=2023, month=6, title="测试通报")
+    from tuijin.campaigns.models import Campaign, KeyTask, StageGoal
+
+    campaign, task = _first(Campaign, **z), _first(KeyTask, lead_unit=street, **z)
     return {
+        "campaigns:detail": [{"pk": campaign.pk}], "campaigns:task_new": [{"campaign_pk": campaign.pk}],
+        "campaigns:goal": [{"pk": _first(StageGoal, **z).pk}], "campaigns:task": [{"pk": task.pk}],
+        "campaigns:task_edit": [{"pk": task.pk}],
         "projects:detail": [{"pk": project.pk}], "projects:edit": [{"pk": project.pk}],
         "tickets:detail": [{"pk": ticket.pk}],
         "enterprises:detail": [{"pk": enterprise.pk}], "enterprises:edit": [{"pk": enterprise.pk}],
         "enterprises:year": [{"pk": enterprise.pk, "year": 2022}],
+        "enterprises:liaison": [{"pk": enterprise.pk}], "enterprises:visit_new": [{"pk": enterprise.pk}],
         "tickets:attachment": [{"pk": _first(TicketEvent, ticket=ticket).pk}],
         "indicators:unit": [{"pk": street.pk}], "indicators:indicator": [{"code": _first(Indicator, **z).code}],
         "org:unit_detail": [{"pk": street.pk}],
@@ -123,6 +130,8 @@ def _real_pages() -> dict:
         "assessment:scheme": [{"pk": _first(Scheme, **z).pk}] if Scheme.objects.filter(**z).exists() else [],
         "assessment:run": [{"pk": r.pk} for r in Run.objects.filter(**z)[:1]],
         "assessment:commendation": [{"pk": c.pk} for c in Commendation.objects.filter(**z)[:1]],
+        "assessment:builder_edit": [{"pk": s.pk} for s in Scheme.objects.filter(**z).order_by("-pk")[:1]],
+        "assessment:claim_evidence": [{"pk": c.pk} for c in Claim.objects.filter(**z)[:1]],
         "bulletins:detail": [{"pk": bulletin.pk}], "bulletins:status": [{"pk": bulletin.pk}],
         "bulletins:download": [{"pk": bulletin.pk, "fmt": f} for f in ("docx", "pdf")],
         "exchange:import": [{"name": n} for n in ("projects", "targets", "actuals", "enterprises")],
@@ -130,7 +139,29 @@ def _real_pages() -> dict:
         "exchange:export": [{"name": n} for n in ("projects", "targets", "actuals", "enterprises")],
         "exchange:errors": [{"token": "x" * 32}],
         "accounts:lock_reset": [{"pk": 1}],
+        **_real_leads(street),
+        **_real_jobs(street),
     }
+
+
+def _real_jobs(street) -> dict:
+    """A background job of the zone started by the office (the state fragment pages poll while a job runs)."""
+    from django.contrib.auth import get_user_model
+
+    from tuijin.core.models import Job
+
+    office = get_user_model().objects.get(username="office")
+    job = Job.objects.create(kind="bulletin", task_path="tuijin.bulletins.services.bulletin_render",
+                             zone=street.zone, user=office, state="running", progress=40)
+    return {"job_status": [{"pk": job.pk}]}
+
+
+def _real_leads(street) -> dict:
+    """招商: a lead of the street (one the demo signed into a project of the ledger)."""
+    from tuijin.promotion.models import Lead
+
+    lead = Lead.objects.filter(zone=street.zone, project__isnull=False).order_by("pk").first()
+    return {"promotion:lead": [{"pk": lead.pk}], "promotion:edit": [{"pk": lead.pk}]}
 
 
 def _real_api(route: Route, member) -> list[dict]:

@@ -20,7 +20,9 @@ def test_zones_and_units_from_the_seeds(demo):
 
 
 @pytest.mark.parametrize("username, sees", [
-    ("admin", {"jiaxing", "jiangyan", "huaian", "jimo", "shifan"}),
+    ("admin", {"jiaxing", "jiangyan", "huaian", "jimo", "shifan", "taizhou", "jiangyanqu", "jiangyan-tech"}),
+    ("taizhou", {"taizhou", "jiangyanqu", "jiangyan", "jiangyan-tech"}),  # the city office: the zones below it
+    ("jiangyan", {"jiangyan"}),
     ("office", {"huaian"}),
     ("leader", {"huaian"}),
     ("street", {"huaian"}),

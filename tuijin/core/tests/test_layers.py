@@ -20,7 +20,9 @@ LAYERS = [
     {"org"},  # units and members
     {"campaigns"},
     {"projects"},
+    {"promotion"},  # 招商引资: leads to signed projects (through projects.services), capital per project
     {"tickets", "indicators"},
+    {"notifications"},  # 待办, 催报/催办, in-app/e-mail/robot notifications, scheduled jobs (reads both below)
     {"enterprises"},
     {"assessment"},
     {"standing"},

@@ -62,7 +62,46 @@ def planted(world, settings, tmp_path) -> Planted:
     p.bulletin = bulletins.bulletin_generate(member=world.office, bulletin=p.bulletin, background=False)
     assert p.bulletin.docx and p.bulletin.xlsx, p.bulletin.error
     p.enterprises = _plant_enterprises(world, p) if apps.is_installed("tuijin.enterprises") else []
+    p.leads = _plant_leads(world, p) if apps.is_installed("tuijin.promotion") else []
+    _plant_claims_and_incidents(world)
     return p
+
+
+def _plant_leads(world, p: Planted) -> list:
+    """招商: a lead's name, investor, person who brought it and industry, a visit's summary, a drop reason and the
+    note of capital received, all planted; one lead signed into a project of the ledger."""
+    from tuijin.promotion import services as promo
+
+    year = p.periods[0][0]
+    p.texts["线索"], p.texts["投资方"], p.texts["洽谈"] = tagged("线索"), tagged("投资方", P2), tagged("洽谈", P2)
+    p.texts["放弃"], p.texts["到位"] = tagged("放弃"), tagged("到位")
+    signed = promo.lead_create(member=world.office, zone=world.zone_a, name=p.texts["线索"], source="referral",
+                               unit=world.street1, brought_by=tagged("引荐"), investor=p.texts["投资方"],
+                               industry=FORMULA, amount="20000", lead_on=f"{year}-01-05", assess_by=f"{year}-02-05",
+                               note=P2)
+    promo.visit_log(member=world.office, lead=signed, on=f"{year}-01-08", kind="talk", summary=p.texts["洽谈"],
+                    people=FORMULA)
+    signed = promo.lead_advance(member=world.office, lead=signed, stage="talks", on=f"{year}-01-10")
+    signed = promo.lead_advance(member=world.office, lead=signed, stage="signed", on=f"{year}-02-01",
+                                code="ZS-PLANT")
+    promo.capital_record(member=world.office, project=signed.project, kind="received", on=f"{year}-03-01",
+                         amount="100", note=p.texts["到位"])
+    dropped = promo.lead_create(member=world.office, zone=world.zone_a, name=FORMULA, source="expo",
+                                unit=world.street2, investor=P1, amount="5000", lead_on=f"{year}-01-05",
+                                assess_by=f"{year}-01-20")
+    promo.lead_drop(member=world.office, lead=dropped, on=f"{year}-02-01", reason=p.texts["放弃"])
+    return [signed, dropped]
+
+
+def _plant_claims_and_incidents(world) -> None:
+    """A bonus claim (its evidence named with markup) and an incident, both with planted text."""
+    from tuijin.assessment import services as assessment
+
+    c = assessment.claim_submit(member=world.staff1, zone=world.zone_a, unit=world.street1, year=2023, kind="gold",
+                                title=P1, points=1, evidence=SimpleUploadedFile(ATTACHMENT_NAME, b"%PDF-1.4\n%p\n"))
+    assessment.claim_decide(member=world.office, claim=c, verify=False, reason=P2)
+    assessment.incident_record(member=world.office, zone=world.zone_a, unit=world.street1, kind="petition",
+                               occurred_on="2023-03-01", title=P2)
 
 
 def _plant_enterprises(world, p: Planted) -> list:
@@ -83,6 +122,17 @@ def _plant_enterprises(world, p: Planted) -> list:
     p.texts["培育"] = tagged("培育", P2)
     ent.kept_save(member=world.office, enterprise=out[0], year=year, target_revenue=Decimal(5000),
                   note=p.texts["培育"])
+    # 工业服务年: a visit's findings, the request raised with it, and the enterprise's comment when rating it
+    from tuijin.tickets import services as tickets
+
+    p.texts["走访"], p.texts["企业诉求"], p.texts["评价"] = tagged("走访", P2), tagged("企业诉求"), tagged("评价", P2)
+    visit = ent.visit_log(member=world.office, enterprise=out[0], visited_on=f"{year}-01-15",
+                          findings=p.texts["走访"], request_title=p.texts["企业诉求"])
+    tickets.ticket_acknowledge(member=world.staff1, ticket=visit.ticket)
+    tickets.ticket_resolve(member=world.staff1, ticket=visit.ticket, resolution="已办结")
+    tickets.ticket_close(member=world.office, ticket=visit.ticket)
+    tickets.ticket_rate(member=world.office, ticket=visit.ticket, satisfaction="fairly", comment=p.texts["评价"])
+    p.tickets.append(visit.ticket)
     return out
 
 
@@ -93,6 +143,7 @@ def _member(world, role):
 def _path_kwargs(p: Planted, world) -> dict[str, list[dict]]:
     """Every page pattern with an id in its path, filled with the planted records."""
     from tuijin.accounts.models import SignInThrottle
+    from tuijin.assessment.models import Claim
     from tuijin.exchange.base import importers
     from tuijin.tickets.models import TicketEvent
 
@@ -105,9 +156,16 @@ def _path_kwargs(p: Planted, world) -> dict[str, list[dict]]:
         "org:unit_detail": [{"pk": u.pk} for u in p.units],
         **{f"org:member_{page}": [{"pk": m.pk} for m in members] for page in ("edit", "active", "password")},
         "enterprises:detail": [{"pk": e.pk} for e in p.enterprises],
+        "promotion:lead": [{"pk": x.pk} for x in getattr(p, "leads", [])],
+        "promotion:edit": [{"pk": x.pk} for x in getattr(p, "leads", [])],
         "enterprises:edit": [{"pk": e.pk} for e in p.enterprises],
         "enterprises:year": [{"pk": e.pk, "year": p.periods[0][0]} for e in p.enterprises],
+        "enterprises:liaison": [{"pk": e.pk} for e in p.enterprises],
+        "enterprises:visit_new": [{"pk": e.pk} for e in p.enterprises],
         "projects:detail": [{"pk": x.pk} for x in p.projects], "projects:edit": [{"pk": x.pk} for x in p.projects],
+        "campaigns:detail": [{"pk": p.campaign.pk}], "campaigns:task_new": [{"campaign_pk": p.campaign.pk}],
+        "campaigns:goal": [{"pk": g.pk} for g in p.campaign.stage_goals.all()],
+        "campaigns:task": [{"pk": p.task.pk}], "campaigns:task_edit": [{"pk": p.task.pk}],
         "tickets:detail": [{"pk": t.pk} for t in p.tickets],
         "tickets:attachment": [{"pk": e.pk} for e in with_files],
         "indicators:unit": [{"pk": u.pk} for u in p.units],
@@ -115,13 +173,27 @@ def _path_kwargs(p: Planted, world) -> dict[str, list[dict]]:
         "assessment:scheme": [{"pk": p.scheme.pk}],
         "assessment:run": [{"pk": r.pk} for r in p.runs],
         "assessment:commendation": [{"pk": p.commendation.pk}],
+        "assessment:builder_edit": [{"pk": p.scheme.pk}],
+        "assessment:claim_evidence": [{"pk": pk} for pk in Claim.objects.filter(zone=world.zone_a).values_list(
+            "pk", flat=True)],
         "bulletins:detail": [{"pk": p.bulletin.pk}], "bulletins:status": [{"pk": p.bulletin.pk}],
         "bulletins:download": [{"pk": p.bulletin.pk, "fmt": f} for f in ("docx", "xlsx", "pdf")],
         "exchange:import": [{"name": n} for n in names],
         "exchange:template": [{"name": n} for n in names],
         "exchange:export": [{"name": n} for n in names],
         "exchange:errors": [{"token": "x" * 32}],  # a real error workbook: test_import_page_and_error_workbook
+        "job_status": _jobs(p, world),
     }
+
+
+def _jobs(p: Planted, world) -> list[dict]:
+    """The bulletin's job, and a failed job whose reason holds the planted text (an error quoting a name)."""
+    from tuijin.core.models import Job
+    from tuijin.core.tests.planting import P1
+
+    Job.objects.get_or_create(kind="robustness", zone=world.zone_a, user=world.office.user, state="failed",
+                              task_path="tuijin.assessment.services.run_robustness_job", error=f"单位「{P1}」")
+    return [{"pk": pk} for pk in Job.objects.filter(zone=world.zone_a).values_list("pk", flat=True)]
 
 
 def _queries(p: Planted, world) -> dict[str, list[dict]]:
@@ -137,7 +209,7 @@ def _queries(p: Planted, world) -> dict[str, list[dict]]:
                                 {"period": open_, "format": "xlsx", "all": "1"}],
         "indicators:filing": [{}, {"period": open_, "unit": s1.pk}, {"period": open_, "unit": s2.pk}],
         "indicators:review": [{}, {"period": open_, "unit": s2.pk}, {"period": locked}],
-        "indicators:targets": [{}, {"year": y1}],
+        "indicators:targets": [{}, {"year": y1}, {"year": y1, "indicator": "general_budget_revenue"}],
         "indicators:unit": [{}, {"period": locked}],
         "indicators:indicator": [{}, {"period": locked}],
         "projects:list": [{}, {"q": "项目"}, {"unit": s1.pk}, {"lagging": "1"}, {"stage": "started"}],
@@ -339,7 +411,9 @@ def test_every_page_shows_planted_text_as_text(role, world, planted):
             "leader": {"钵池", "枚乘", "项目", "督办", "收入"},
             "admin": {"钵池", "枚乘", "项目", "赵"}}[role]
     if planted.enterprises and role == "office":
-        must |= {"企业名", "公司", "培育"}
+        must |= {"企业名", "公司", "培育", "走访", "企业诉求", "评价"}
+    if getattr(planted, "leads", None) and role == "office":
+        must |= {"线索", "投资方", "洽谈", "放弃", "到位"}
     assert must <= set(shown), f"not shown as text anywhere: {sorted(must - set(shown))}"
 
 

@@ -207,6 +207,15 @@ class RuleType:
 
 RULE_TYPES: dict[str, RuleType] = {}
 
+# The Chinese name of every rule parameter, for the scheme form and its messages (a clerk never reads a key).
+PARAM_LABELS: dict[str, str] = {
+    "target": "目标值", "points": "满分", "per_pp": "每差1个百分点扣分", "bonus_per_pp": "每超1个百分点加分",
+    "floor": "最低分或不允许值", "cap": "封顶分", "top": "满意值", "low": "下限", "high": "上限", "mean": "平均值",
+    "sd": "标准差", "clamp_low": "低于不允许值按60分", "cap_high": "高于满意值按100分", "last_year": "上年值",
+    "base_share": "上年水平得分比例", "step": "每档增幅", "step_points": "每档加分", "per_place": "每名次扣减比例",
+    "steps": "阶梯", "below": "未达最低档得分", "mode": "计分方式", "whole_steps": "只计整档",
+}
+
 
 def _rule(code: str, label: str, params: dict[str, str], explain: Callable[[Explaining], str],
           required: tuple[str, ...] = ()):

@@ -57,3 +57,33 @@ def test_deterministic(zones):
     with acting_as(Actor(username="演示数据", source="demo")):
         demo.build(zones=zones, rng=again)
     assert sorted(Enterprise.objects.filter(zone=zones["shifan"]).values_list("credit_code", flat=True)) == first
+
+
+def test_shifan_reviews_its_2022_in_the_whole_demo(db):
+    """The full demo: shifan's 2022-12 dispatch says what its speech says, its enterprise service has rated requests
+    (one 不满意, sent back), and its 亩均 evaluation leaves out the enterprise without land of its own."""
+    from django.core.management import call_command
+
+    from tuijin.core.models import Zone
+    from tuijin.enterprises import mujun
+    from tuijin.indicators.dispatch import dispatch_table, zone_row
+    from tuijin.tickets.models import Ticket
+    from tuijin.tickets.selectors import enterprise_service_stats_by_unit
+
+    call_command("demo", verbosity=0)
+    shifan = Zone.objects.get(code="shifan")
+    rows = dispatch_table(member=SYSTEM, zone=shifan, year=2022, month=12, include_zone_row=True)
+    assert zone_row(rows, "industrial_output").actual_ytd == Decimal("423.00")  # 亿元; not 531.73
+    assert zone_row(rows, "deposits").actual_ytd > 200
+    share = zone_row(rows, "tertiary_share")
+    assert share.computed and Decimal(38) < share.actual_ytd < Decimal(40)  # 39.60%: just under 40%
+    assert zone_row(rows, "gdp").actual_ytd == Decimal("612.00")
+    assert selectors.big_enterprises(member=SYSTEM, zone=shifan, year=2022).count() == 41
+    stats = enterprise_service_stats_by_unit(shifan, 2023)
+    assert sum(s["received"] for s in stats) == 8 and sum(s["dissatisfied"] for s in stats) == 1
+    reopened = Ticket.objects.get(zone=shifan, satisfaction="dissatisfied")
+    assert reopened.state == "acknowledged" and reopened.reopen_count == 1 and reopened.enterprise_record_id
+    ev = mujun.evaluate(member=SYSTEM, zone=shifan, year=2022)
+    assert len(ev.excluded) == 1 and "用地面积为0" in ev.excluded[0][1]
+    assert {r.group for r in ev.rows} == {"用地3亩及以上", "用地不足3亩"}
+    assert all(r.last_class for r in ev.rows if r.group == "用地3亩及以上")  # 2021 classed too

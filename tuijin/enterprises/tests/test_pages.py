@@ -19,21 +19,24 @@ def pages(e1) -> dict[str, str]:
     return {"list": "/enterprises/", "detail": f"/enterprises/{e1.pk}/", "big": "/enterprises/big/",
             "above_scale": "/enterprises/above-scale/", "candidates": "/enterprises/candidates/",
             "kept": "/enterprises/kept/", "new": "/enterprises/new/", "edit": f"/enterprises/{e1.pk}/edit/",
-            "year": f"/enterprises/{e1.pk}/years/2022/", "search": "/enterprises/search/?q=澄"}
+            "year": f"/enterprises/{e1.pk}/years/2022/", "search": "/enterprises/search/?q=澄",
+            "service": "/enterprises/service/", "mujun": "/enterprises/mujun/?year=2022",
+            "visit": f"/enterprises/{e1.pk}/visits/new/"}
 
 
 # role → page → status, for 钵池街道's enterprise e1
 EXPECTED = {
     "office": dict.fromkeys(["list", "detail", "big", "above_scale", "candidates", "kept", "new", "edit", "year",
-                             "search"], 200),
-    "leader": {**dict.fromkeys(["list", "detail", "big", "above_scale", "candidates", "kept", "search"], 200),
-               "new": 403, "edit": 403, "year": 403},
+                             "search", "service", "mujun", "visit"], 200),
+    "leader": {**dict.fromkeys(["list", "detail", "big", "above_scale", "candidates", "kept", "search", "service",
+                                "mujun"], 200),
+               "new": 403, "edit": 403, "year": 403, "visit": 403},
     "staff1": {**dict.fromkeys(["list", "detail", "big", "above_scale", "candidates", "kept", "edit", "year",
-                                "search"], 200), "new": 403},
-    "staff2": {**dict.fromkeys(["list", "big", "above_scale", "candidates", "kept", "search"], 200),
-               "detail": 404, "edit": 404, "year": 404, "new": 403},
-    "office_b": {**dict.fromkeys(["list", "big", "above_scale", "candidates", "kept", "new", "search"], 200),
-                 "detail": 404, "edit": 404, "year": 404},
+                                "search", "service", "mujun", "visit"], 200), "new": 403},
+    "staff2": {**dict.fromkeys(["list", "big", "above_scale", "candidates", "kept", "search", "service", "mujun"],
+                               200), "detail": 404, "edit": 404, "year": 404, "new": 403, "visit": 404},
+    "office_b": {**dict.fromkeys(["list", "big", "above_scale", "candidates", "kept", "new", "search", "service",
+                                  "mujun"], 200), "detail": 404, "edit": 404, "year": 404, "visit": 404},
 }
 
 

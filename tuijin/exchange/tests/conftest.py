@@ -13,5 +13,6 @@ def unit_importer():
 
 @pytest.fixture(autouse=True)
 def _uploads_in_tmp(settings, tmp_path):
-    """Uploads waiting for confirmation go to a per-test folder."""
+    """Uploads waiting for confirmation (the default storage) go to a per-test folder."""
     settings.VAR_DIR = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -107,20 +107,27 @@ class TestImportPage:
         assert client_for(world.office_b).post(URL, {"token": token}).status_code == 403  # another member
         assert c.post(URL, {"token": "../../etc/passwd"}).status_code == 404
         assert c.post(URL, {"token": "A" * 32}).status_code == 404
-        meta = settings.VAR_DIR / "imports" / f"{token}.json"
-        info = json.loads(meta.read_text())
+        from django.core.files.base import ContentFile
+        from django.core.files.storage import default_storage
+
+        meta = f"imports/{token}.json"  # kept through the storage API (every server reads it)
+        info = json.loads(default_storage.open(meta).read())
         info["time"] = time.time() - 7200  # left unconfirmed for two hours
-        meta.write_text(json.dumps(info))
+        default_storage.delete(meta)
+        default_storage.save(meta, ContentFile(json.dumps(info).encode()))
         assert c.post(URL, {"token": token, "confirmed": "1"}).status_code == 404
         assert not Unit.objects.filter(name="新港园区").exists()
 
     def test_old_uploads_are_purged(self, world, unit_importer, client_for, settings):
-        from tuijin.exchange.views import purge_uploads
+        from tuijin.exchange.uploads import purge_uploads
 
-        upload(client_for(world.office), [HEAD, ["新港园区", "园区", None, None, None]])
-        store = settings.VAR_DIR / "imports"
-        assert len(list(store.iterdir())) == 2
-        assert purge_uploads(now=time.time() + 3 * 3600) == 1 and not list(store.iterdir())
+        from django.core.files.storage import default_storage
+
+        purge_uploads(now=time.time() + 3 * 3600)  # what earlier tests left
+        token = upload(client_for(world.office), [HEAD, ["新港园区", "园区", None, None, None]]).context["token"]
+        assert sorted(default_storage.listdir("imports")[1]) == [f"{token}.bin", f"{token}.json"]
+        assert purge_uploads() == 0  # not old yet
+        assert purge_uploads(now=time.time() + 3 * 3600) == 1 and not default_storage.listdir("imports")[1]
 
 
 @pytest.mark.django_db
@@ -150,3 +157,44 @@ def test_action_buttons_snippet(world, unit_importer, rf):
     html = render_to_string("exchange/_actions.html", {"name": "test-units", "member": world.leader,
                                                       "request": request})
     assert "/import/" not in html and 'href="/exchange/test-units/template/"' in html
+
+
+@pytest.mark.django_db
+class TestLargeImportInTheBackground:
+    """At TUIJIN_IMPORT_BACKGROUND_ROWS data rows or more, the confirmed import is a background job (the immediate
+    backend runs it at once under tests); the page follows the job and shows its summary or its reason."""
+
+    def test_confirmed_import_runs_as_a_job_and_the_page_shows_its_summary(self, world, unit_importer, client_for,
+                                                                          settings):
+        from tuijin.core.models import Job
+
+        settings.TUIJIN_IMPORT_BACKGROUND_ROWS = 2
+        c = client_for(world.office)
+        token = upload(c, [HEAD, ["新港园区", "园区", "党政办公室", None, 3], ["东港园区", "园区", None, None, 4]]
+                       ).context["token"]
+        r = c.post(URL, {"token": token, "confirmed": "1"})
+        job = Job.objects.get(kind="import")
+        assert r.status_code == 302 and r["Location"] == f"{URL}?job={job.pk}"
+        assert job.state == "done" and job.user_id == world.office.user_id
+        assert Unit.objects.filter(name__in=["新港园区", "东港园区"]).count() == 2
+        assert ChangeLog.objects.filter(username="t_office", action="create", object_id__in=Unit.objects.filter(
+            name="新港园区").values("pk")).exists()
+        html = c.get(r["Location"]).content.decode()
+        assert 'id="import-job"' in html and "新增 2 条" in html
+        assert client_for(world.staff1).get(r["Location"]).status_code == 404  # another member's job
+        assert c.get(f"{URL}?job=abc").status_code == 404 and c.get(f"{URL}?job=99999999").status_code == 404
+
+    def test_a_refusal_fails_the_job_with_the_reason_and_writes_nothing(self, world, unit_importer, client_for,
+                                                                       settings):
+        from tuijin.core.models import Job
+
+        settings.TUIJIN_IMPORT_BACKGROUND_ROWS = 1
+        c = client_for(world.office)
+        token = upload(c, [HEAD, ["新港园区", "园区", "党政办公室", None, 3]]).context["token"]
+        Unit.objects.create(zone=world.zone_a, name="新港园区", kind="park", path="/")  # taken meanwhile
+        before = Unit.objects.count()
+        r = c.post(URL, {"token": token, "confirmed": "1"})
+        job = Job.objects.get(kind="import")
+        assert job.state == "failed" and "未导入任何数据" in job.error
+        assert Unit.objects.count() == before
+        assert "未导入任何数据" in c.get(r["Location"]).content.decode()

@@ -76,7 +76,7 @@ class TestPages:
 
     def test_targets_split_page(self, world, filed, client_for):
         html = client_for(world.office).get("/indicators/targets/?year=2023").content.decode()
-        assert "分解合计低于全区目标" in html
+        assert "各单位目标之和为19.00亿元,比全区目标20.00亿元少1.00亿元。" in html  # 10 + 9 against 20
 
 
 @pytest.mark.django_db

@@ -21,14 +21,22 @@ def test_demo_people_are_invented():
 
 @pytest.mark.django_db
 def test_built_demo_names_only_invented_people():
+    from django.db import models
+
+    from tuijin.org.models import Member
     from tuijin.projects.models import Project
     from tuijin.tickets.models import Ticket, TicketEvent
 
     call_command("demo", verbosity=0)
     sponsors = set(Project.objects.values_list("sponsor", flat=True))
     owners = set(Project.objects.values_list("owner", flat=True))
-    assert sponsors <= set(demo.SPONSORS) and owners <= set(demo.OWNERS)
-    assert set(Ticket.objects.values_list("sponsor", flat=True)) <= set(demo.SPONSORS) | {""}
+    leader = Member.objects.get(user__username=demo.DEMO_LEADER[1]).full_name  # the demo leader account (org.demo)
+    assert sponsors <= set(demo.SPONSORS) | {leader} and owners <= set(demo.OWNERS)
+    assert set(Ticket.objects.values_list("sponsor", flat=True)) <= set(demo.SPONSORS) | {leader, ""}
+    # every sponsor is a leader member of the project's zone, named as the project names them
+    assert not Project.objects.filter(sponsor_member__isnull=True).exclude(sponsor="").exists()
+    assert set(Project.objects.values_list("sponsor_member__role", flat=True)) == {Member.Role.LEADER}
+    assert not Project.objects.exclude(sponsor_member__zone=models.F("zone")).exists()
     texts = [*Ticket.objects.values_list("title", "description", "enterprise"),
              *TicketEvent.objects.values_list("note", "by_name")]
     assert not [t for row in texts for t in row for name in SEED_PEOPLE if name in (t or "")]

@@ -24,12 +24,19 @@ CASES = [
     ("code_of_another_units_project", {"code": "P003"}, {"code"}, True),
 ]
 HEADER_FIELD = {c.header: c.field for c in ledger_columns()}
-STORED = ["code", "name", "category", "planned_investment", "unit_id", "stage", "sponsor", *lifecycle.DATE_FIELDS]
+STORED = ["code", "name", "category", "planned_investment", "unit_id", "stage", "sponsor", "sponsor_member_id",
+          *lifecycle.DATE_FIELDS]
 
 
 def via_form(world, client_for, data):
-    post = {k: v for k, v in data.items() if k != "unit"}
+    """The form names the sponsor leader as a member (the zone's leader of that name); the API and the ledger give
+    the name, which links the same member."""
+    from tuijin.org.models import Member
+
+    post = {k: v for k, v in data.items() if k not in ("unit", "sponsor")}
     post["unit"] = getattr(world, data["unit"]).pk
+    if data.get("sponsor"):
+        post["sponsor_member"] = Member.objects.get(zone=world.zone_a, full_name=data["sponsor"]).pk
     r = client_for(world.staff1).post("/projects/new/", post)
     if r.status_code == 302:
         return None, {}
@@ -69,6 +76,8 @@ def via_import(world, data):
 @pytest.mark.django_db
 @pytest.mark.parametrize("case, changes, refused, same_message", CASES, ids=[c[0] for c in CASES])
 def test_form_api_and_import_agree(world, projects, client_for, api_for, case, changes, refused, same_message):
+    world.leader.full_name = GOOD["sponsor"]  # the sponsor leader is a member of the zone
+    world.leader.save()
     data = dict(GOOD, **changes)
     stored, messages = [], []
     for path in ("form", "api", "import"):
@@ -92,6 +101,7 @@ def test_form_api_and_import_agree(world, projects, client_for, api_for, case, c
     if refused is None:
         assert stored[0] == stored[1] == stored[2]
         assert stored[0]["stage"] == "started" and stored[0]["unit_id"] == world.street1.pk
+        assert stored[0]["sponsor_member_id"] == world.leader.pk
     elif same_message:
         assert messages[0] == messages[1] == messages[2], messages
 

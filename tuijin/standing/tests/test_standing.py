@@ -178,6 +178,7 @@ class TestRecord:
         ("of", 1001, ["参评总数", "1000"]),
         ("rank", "2.5", ["名次", "2.5"]),
         ("year", "二〇二二", ["年度"]),
+        ("province", "浙江", ["省「浙江」", "省级行政区"]),  # an unknown province
     ])
     def test_bad_input_refused_in_chinese_nothing_stored(self, world, field, bad, words):
         before = (Assessment.objects.count(), Ranking.objects.count(), Result.objects.count())

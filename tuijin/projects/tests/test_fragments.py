@@ -1,0 +1,103 @@
+"""The ledger and the lagging list keep their rendered tables in the shared cache (``core.cache.fragment_key``):
+a write shows at once, and no member is ever served another member's rows."""
+import datetime as dt
+import re
+from decimal import Decimal
+
+import pytest
+from django.test import RequestFactory
+
+from tuijin.core.cache import fragment_key
+from tuijin.projects import services
+from tuijin.projects.models import Project
+
+TOKEN = re.compile(r'(csrfmiddlewaretoken" value="|X-CSRFToken": ")[^"]+')
+
+
+def _page(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return TOKEN.sub(r"\1…", response.content.decode())
+
+
+@pytest.mark.django_db
+class TestLedgerFragments:
+    def test_the_cached_page_is_the_page_and_a_write_shows_at_once(self, world, projects, client_for):
+        c = client_for(world.office)
+        first = _page(c, "/projects/")
+        assert "华瑞新能源项目" in first and "乙区项目" not in first
+        assert _page(c, "/projects/") == first  # served from the cache: the same bytes
+        services.project_update(member=world.office, project=projects[0], name="华瑞新能源二期项目")
+        again = _page(c, "/projects/")
+        assert "华瑞新能源二期项目" in again and "华瑞新能源项目<" not in again
+        services.project_create(member=world.office, zone=world.zone_a, code="P009", name="新签约项目",
+                                category="industry", unit=world.street2, planned_investment=Decimal(1000))
+        assert "新签约项目" in _page(c, "/projects/")
+        assert "新签约项目" in _page(c, "/projects/?q=新签约") and "华瑞" not in _page(c, "/projects/?q=新签约")
+
+    def test_a_unit_rename_shows_on_the_ledger(self, world, projects, client_for):
+        from tuijin.core.scope import SYSTEM
+        from tuijin.org.services import unit_update
+
+        c = client_for(world.office)
+        assert "钵池街道" in _page(c, "/projects/")
+        unit_update(member=SYSTEM, unit=world.street1, name="钵池新街道")
+        assert "钵池新街道" in _page(c, "/projects/")
+
+    def test_never_shared_across_members_scopes_or_zones(self, world, projects, client_for):
+        office, street, other_zone = client_for(world.office), client_for(world.staff1), client_for(world.office_b)
+        for url in ("/projects/", "/projects/lagging/"):
+            office_page = _page(office, url)  # fills the cache first
+            street_page = _page(street, url)
+            assert street_page != office_page
+            assert "枚乘邻里中心" not in street_page and "乙区项目" not in street_page
+            zone_b_page = _page(other_zone, url)
+            assert "华瑞新能源项目" not in zone_b_page and "钵池街道" not in zone_b_page
+        assert "枚乘邻里中心" in _page(office, "/projects/")
+        assert "乙区项目" in _page(other_zone, "/projects/")
+
+    def test_planted_text_stays_text_in_the_cached_fragment(self, world, projects, client_for):
+        planted = "</script><img src=x onerror=alert(1)>"
+        services.project_update(member=world.office, project=projects[0], name=planted, sponsor=planted)
+        c = client_for(world.office)
+        for url in ("/projects/", "/projects/?q=onerror"):
+            for _ in range(2):  # rendered, then served from the cache
+                html = _page(c, url)
+                assert planted not in html and "&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;" in html
+
+    def test_the_lagging_list_follows_progress_and_the_as_of_date(self, world, projects, client_for):
+        c = client_for(world.office)
+        world.zone_a.as_of = dt.date(2023, 6, 1)
+        world.zone_a.save()
+        lagging = _page(c, "/projects/lagging/")
+        assert "恒信智造项目" in lagging  # started was due 2023-05-01 and is not done
+        services.project_update(member=world.office, project=Project.objects.get(pk=projects[1].pk),
+                                started_actual=dt.date(2023, 5, 20))
+        assert "恒信智造项目" not in _page(c, "/projects/lagging/")
+        world.zone_a.as_of = dt.date(2023, 4, 1)
+        world.zone_a.save()
+        assert "2023-04-01" in _page(c, "/projects/lagging/")
+
+
+@pytest.mark.django_db
+def test_fragment_key_varies_on_member_zone_language_address_and_version(world):
+    from django.utils import translation
+
+    def request(member, url="/projects/", zone=None):
+        r = RequestFactory().get(url)
+        r.member, r.zone = member, zone or member.zone
+        return r
+
+    base = fragment_key(request(world.office), "v1")
+    assert fragment_key(request(world.office), "v1") == base
+    assert fragment_key(request(world.leader), "v1") != base  # same zone and scope, another member
+    assert fragment_key(request(world.office), "v2") != base
+    assert fragment_key(request(world.office, "/projects/?page=2"), "v1") != base
+    assert fragment_key(request(world.office, "/projects/lagging/"), "v1") != base
+    assert fragment_key(request(world.admin, zone=world.zone_a), "v1") != \
+        fragment_key(request(world.admin, zone=world.zone_b), "v1")
+    with translation.override("en"):
+        assert fragment_key(request(world.office), "v1") != base
+    world.office.role = world.office.Role.LEADER
+    world.office.save()
+    assert fragment_key(request(world.office), "v1") != base
