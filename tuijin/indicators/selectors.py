@@ -188,8 +188,11 @@ def target_grid(*, member, zone, indicator: Indicator, year: int, typed=None, er
 
 
 def filing_rows(*, member, unit, year: int, month: int) -> list[dict]:
-    """What a unit files for a month: every filable indicator with its target, last month and state."""
+    """What a unit files for a month: every filable indicator with its target, last month and state; the ones the
+    unit is expected to report (``expected_figures``: a target, an earlier month, last year) first, the others marked
+    not required (a zone-wide catalogue holds indicators that only one department reports)."""
     zone = unit.zone_id  # the id: the unit's zone is not read for it
+    expected = expected_figures(zone, year, month, unit=unit).get(unit.pk, set())
     actuals = {a.indicator_id: a for a in Actual.objects.restrict(member).filter(unit=unit, year=year, month=month)
                .order_by()}
     prev = dict(Actual.objects.filter(unit=unit, year=year, month=month - 1).order_by()
@@ -206,8 +209,9 @@ def filing_rows(*, member, unit, year: int, month: int) -> list[dict]:
             "last_year_ytd": ind.to_display(a.last_year_ytd if a and a.last_year_ytd is not None else last.get(ind.pk)),
             "last_year_known": ind.pk in last,
             "previous": ind.to_display(prev.get(ind.pk)), "target": ind.to_display(targets.get(ind.pk)),
+            "expected": ind.pk in expected or a is not None,
         })
-    return rows
+    return sorted(rows, key=lambda r: not r["expected"])  # stable: the catalogue's order within each part
 
 
 def period_state(*, zone, year: int, month: int) -> FilingPeriod | None:

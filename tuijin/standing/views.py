@@ -32,7 +32,8 @@ def index(request):
     zone = request.zone
     data = selectors.standing_page(member=request.member, zone=zone)
     leads = [lead for lead in data["leads"] if lead.unit.is_active]
-    data.update(shortfall_form=ShortfallForm(leads=leads) if leads else None, can_edit=request.member.is_office)
+    data.update(shortfall_form=ShortfallForm(leads=leads) if leads else None, can_edit=request.member.is_office,
+                national=zone.level == zone.Level.NATIONAL)  # only national zones are in the ministry's lists
     data["push"] = selectors.push_rows(member=request.member, zone=zone, unit=request.GET.get("push_unit"),
                                        leads=leads)
     return render(request, "standing/index.html", data)

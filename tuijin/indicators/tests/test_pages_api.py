@@ -123,3 +123,11 @@ def test_huaian_2023_06_gives_the_seed_figures(capsys):
     keys = {"unit", "indicator", "actual_ytd", "target", "completion", "time_progress", "pace_gap_pp",
             "last_year_ytd", "yoy_growth", "rank", "warning"}
     assert all(keys <= set(r) for r in data["rows"])
+
+
+@pytest.mark.django_db
+def test_filing_page_puts_what_the_unit_reports_first(world, filed, client_for):
+    """A street files what it has a target for; the catalogue's other indicators follow, marked not required."""
+    html = client_for(world.staff1).get("/indicators/filing/?period=2023-07").content.decode()
+    assert "一般公共预算收入" in html and "非必报" in html
+    assert html.index("一般公共预算收入") < html.index("非必报")

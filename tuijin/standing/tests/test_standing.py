@@ -401,3 +401,12 @@ def test_api(jiaxing_world, api_for):
     assert len(mine) == len(theirs) + 1
     assert api_for(w.office).get("/api/v1/standing/", {"year": "abc"}).status_code == 200
     assert api_for(w.office).get("/api/v1/standing.json", {"year": "2021"}).json()["results"][0]["rank"] == 19
+
+
+def test_the_ministrys_lists_apply_to_national_zones_only(world, client_for):
+    """A provincial zone is not in the national evaluation: its page says so instead of watching an exit rule."""
+    national = client_for(world.office).get("/standing/").content.decode()
+    assert 'id="peers-card"' in national and "退出规则" in national
+    provincial = client_for(world.office_b).get("/standing/").content.decode()
+    assert 'id="peers-card"' not in provincial and "退出规则预警" not in provincial
+    assert "只评国家级经济技术开发区" in provincial
