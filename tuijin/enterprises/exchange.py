@@ -131,17 +131,10 @@ class EnterpriseImporter(Importer):
             existing[enterprise.credit_code] = enterprise
             after = _values(enterprise, year_row)
             if old is None:
-                summary.created += 1
-                summary.changes.append({"row": row.number, "key": enterprise.credit_code, "action": "新增",
-                                        "fields": enterprise.name})
+                summary.created_row(row.number, enterprise.credit_code, enterprise.name)
                 continue
-            changed = [HEADERS.get(k, k) for k in after if after.get(k) != before.get(k)]
-            if changed:
-                summary.updated += 1
-                summary.changes.append({"row": row.number, "key": enterprise.credit_code, "action": "更新",
-                                        "fields": "、".join(changed)})
-            else:
-                summary.unchanged += 1
+            summary.updated_row(row.number, enterprise.credit_code,
+                                "、".join(HEADERS.get(k, k) for k in after if after.get(k) != before.get(k)))
         if errors:
             raise RowErrors(errors)
         return summary

@@ -59,6 +59,18 @@ class ImportSummary:
     def text(self) -> str:
         return f"新增 {self.created} 条,更新 {self.updated} 条,未变 {self.unchanged} 条"
 
+    def created_row(self, row: int, key, fields) -> None:
+        self.created += 1
+        self.changes.append({"row": row, "key": key, "action": "新增", "fields": fields})
+
+    def updated_row(self, row: int, key, fields) -> None:
+        """A row that changed its record (``fields`` names what changed) or, with no ``fields``, left it unchanged."""
+        if not fields:
+            self.unchanged += 1
+            return
+        self.updated += 1
+        self.changes.append({"row": row, "key": key, "action": "更新", "fields": fields})
+
 
 @dataclass
 class ImportOutcome:

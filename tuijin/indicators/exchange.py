@@ -100,14 +100,10 @@ class TargetImporter(Importer):
             before = existing.get(key)
             label = f"{v['year']} {unit.name if unit else '全区'} {ind.name}"
             if before is None:
-                summary.created += 1
-                summary.changes.append({"row": row.number, "key": label, "action": "新增", "fields": str(v["value"])})
-            elif before != target.value:
-                summary.updated += 1
-                summary.changes.append({"row": row.number, "key": label, "action": "更新",
-                                        "fields": f"{ind.to_display(before)} → {v['value']}"})
+                summary.created_row(row.number, label, str(v["value"]))
             else:
-                summary.unchanged += 1
+                summary.updated_row(row.number, label,
+                                    f"{ind.to_display(before)} → {v['value']}" if before != target.value else "")
         if errors:
             raise RowErrors(errors)
         return summary
@@ -191,14 +187,10 @@ class ActualImporter(Importer):
             before = stored.get(key)
             label = f"{v['year']}年1—{v['month']}月 {unit.name} {ind.name}"
             if before is None:
-                summary.created += 1
-                summary.changes.append({"row": row.number, "key": label, "action": "新增", "fields": str(v["ytd"])})
-            elif before != (saved.ytd, saved.last_year_ytd, saved.state):
-                summary.updated += 1
-                summary.changes.append({"row": row.number, "key": label, "action": "更新",
-                                        "fields": f"{ind.to_display(before[0])} → {v['ytd']}"})
+                summary.created_row(row.number, label, str(v["ytd"]))
             else:
-                summary.unchanged += 1
+                summary.updated_row(row.number, label, f"{ind.to_display(before[0])} → {v['ytd']}"
+                                    if before != (saved.ytd, saved.last_year_ytd, saved.state) else "")
         for unit, year, month in sorted(to_submit, key=lambda k: (k[1], k[2], k[0].pk)):
             try:
                 services.actual_submit(member=member, unit=unit, year=year, month=month)

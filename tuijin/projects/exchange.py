@@ -109,9 +109,7 @@ class ProjectImporter(Importer):
                 else:  # new, or another unit's: the service refuses a code already used
                     project = services.project_create(member=member, zone=zone, stage=row.values["stage"],
                                                       batch=batch, **fields)
-                    summary.created += 1
-                    summary.changes.append({"row": row.number, "key": project.code, "action": "新增",
-                                            "fields": project.name})
+                    summary.created_row(row.number, project.code, project.name)
                     continue
             except ValidationError as exc:
                 for field, messages in exc.message_dict.items():
@@ -121,14 +119,8 @@ class ProjectImporter(Importer):
             except PermissionDenied as exc:
                 errors.append(CellError(row.number, "项目编号", str(exc)))
                 continue
-            changed = batch.changed_fields(project)
-            if not changed:
-                summary.unchanged += 1
-                continue
-            summary.updated += 1
-            names = [headers.setdefault(f, field_header(f.removesuffix("_id"))) for f in changed]
-            summary.changes.append({"row": row.number, "key": project.code, "action": "更新",
-                                    "fields": "、".join(dict.fromkeys(names))})
+            changed = [headers.setdefault(f, field_header(f.removesuffix("_id"))) for f in batch.changed_fields(project)]
+            summary.updated_row(row.number, project.code, "、".join(dict.fromkeys(changed)))
         if errors:
             raise RowErrors(errors)
         batch.flush()

@@ -94,16 +94,10 @@ class LeadImporter(Importer):
                 continue
             stored[(lead.name, lead.unit_id, lead.lead_on)] = lead
             if old is None:
-                summary.created += 1
-                summary.changes.append({"row": row.number, "key": lead.name, "action": "新增", "fields": lead.investor})
+                summary.created_row(row.number, lead.name, lead.investor)
                 continue
-            changed = [HEADERS.get(f, f) for f in services.LEAD_FIELDS if getattr(lead, f) != before[f]]
-            if changed:
-                summary.updated += 1
-                summary.changes.append({"row": row.number, "key": lead.name, "action": "更新",
-                                        "fields": "、".join(changed)})
-            else:
-                summary.unchanged += 1
+            summary.updated_row(row.number, lead.name, "、".join(
+                HEADERS.get(f, f) for f in services.LEAD_FIELDS if getattr(lead, f) != before[f]))
         if errors:
             raise RowErrors(errors)
         return summary

@@ -50,16 +50,12 @@ class UnitImporter(Importer):
         for number, old, v in plan:
             if old is None:
                 unit_create(member=member, zone=zone, **v)
-                summary.created += 1
-                summary.changes.append({"row": number, "key": v["name"], "action": "新增", "fields": v["kind"]})
+                summary.created_row(number, v["name"], v["kind"])
                 continue
             changed = {f: v[f] for f in FIELDS if getattr(old, f) != v[f]}
-            if not changed:
-                summary.unchanged += 1
-                continue
-            unit_update(member=member, unit=old, **changed)
-            summary.updated += 1
-            summary.changes.append({"row": number, "key": v["name"], "action": "更新", "fields": "、".join(changed)})
+            if changed:
+                unit_update(member=member, unit=old, **changed)
+            summary.updated_row(number, v["name"], "、".join(changed))
         return summary
 
     def export_rows(self, *, zone, member, filters):
