@@ -120,10 +120,15 @@ def promotion_sentence(facts: dict | None, *, month: int) -> str:
     leads overdue for their first assessment ("招商引资方面,1—6月新增招商线索36条……")."""
     if not facts:
         return ""
-    text = (f"招商引资方面,{period_phrase(month)}新增招商线索{facts['new_leads']}条,在谈项目{facts['in_talks']}个,"
-            f"签约落地{facts['signed']}个")
+    # The rate is of this year's leads; the projects signed this year also come from earlier leads, said as such, so
+    # "35 leads, 49 signed" never reads as a contradiction.
+    new_signed = facts.get("new_signed", 0)
+    text = f"招商引资方面,{period_phrase(month)}新增招商线索{facts['new_leads']}条"
     if facts.get("signed_rate") is not None:
-        text += f"(本年线索签约率{percent(facts['signed_rate'])})"
+        text += f"(其中已签约{new_signed}个,签约率{percent(facts['signed_rate'])})"
+    text += f",在谈项目{facts['in_talks']}个,签约落地{facts['signed']}个"
+    if facts["signed"] > new_signed:
+        text += f"(含以前年度线索{facts['signed'] - new_signed}个)"
     if facts.get("received_cny"):
         text += f",到位资金{amount_wan(facts['received_cny'])}"
         if facts.get("received_usd"):

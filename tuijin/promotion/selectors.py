@@ -148,6 +148,7 @@ def bulletin_facts(*, member, zone, year: int, month: int, until: dt.date) -> di
     cny = sum((c.amount_cny for c in received), Decimal(0))
     late = [lead for lead in leads if lead.assess_by <= until and (lead.talks_on is None or lead.talks_on > until)
             and (lead.dropped_on is None or lead.dropped_on > until)]
-    return {"new_leads": len(new), "signed": len(signed), "in_talks": len(talks),
-            "signed_rate": None if not new else len([x for x in new if on_by(x, "signed")]) / len(new),
+    new_signed = len([x for x in new if on_by(x, "signed")])
+    return {"new_leads": len(new), "new_signed": new_signed, "signed": len(signed), "in_talks": len(talks),
+            "signed_rate": None if not new else new_signed / len(new),
             "received_cny": cny, "received_usd": fdi, "overdue": len(late)}

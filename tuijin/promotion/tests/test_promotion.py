@@ -327,11 +327,12 @@ def test_the_bulletin_sentence():
     from tuijin.engine.sentences import promotion_sentence
 
     assert promotion_sentence(None, month=6) == ""
-    text = promotion_sentence({"new_leads": 36, "in_talks": 8, "signed": 12, "signed_rate": 0.25,
+    text = promotion_sentence({"new_leads": 36, "new_signed": 9, "in_talks": 8, "signed": 12, "signed_rate": 0.25,
                                "received_cny": Decimal(52000), "received_usd": Decimal("1200.5"), "overdue": 3},
                               month=6)
-    assert text == ("招商引资方面,1—6月新增招商线索36条,在谈项目8个,签约落地12个(本年线索签约率25.0%),到位资金5.2亿元"
-                    "(其中外资1200.5万美元)。超期未研判线索3条,请相关单位抓紧研判,提升招商引资“含金量”。")
+    assert text == ("招商引资方面,1—6月新增招商线索36条(其中已签约9个,签约率25.0%),在谈项目8个,签约落地12个"
+                    "(含以前年度线索3个),到位资金5.2亿元(其中外资1200.5万美元)。超期未研判线索3条,请相关单位抓紧研判,"
+                    "提升招商引资“含金量”。")
 
 
 def test_the_bulletin_states_the_funnel(world):
@@ -342,7 +343,7 @@ def test_the_bulletin_states_the_funnel(world):
     _lead(world, name="待研判", lead_on=D(2026, 1, 5), assess_by=D(2026, 1, 20))
     FilingPeriod.objects.create(zone=world.zone_a, year=2026, month=6, locked=True)
     line = bulletin_data(member=SYSTEM, zone=world.zone_a, year=2026, month=6)["projects_line"]
-    assert "招商引资方面,1—6月新增招商线索2条,在谈项目0个,签约落地1个(本年线索签约率50.0%),到位资金9000万元。" in line
+    assert "招商引资方面,1—6月新增招商线索2条(其中已签约1个,签约率50.0%),在谈项目0个,签约落地1个,到位资金9000万元。" in line
     assert "超期未研判线索1条" in line
 
 
