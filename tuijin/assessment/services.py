@@ -14,7 +14,7 @@ from tuijin.core import jobs
 from tuijin.core.context import current_actor
 from tuijin.core.periods import check_month, parse_year
 from tuijin.core.scope import ensure_can_change, require_office
-from tuijin.core.validators import AMOUNT_LIMIT, clean_name, clean_text, to_int
+from tuijin.core.validators import AMOUNT_LIMIT, clean_name, clean_text, field_label, to_int
 from tuijin.engine.assessment import Data, SchemeError, assess, parse_scheme, robustness
 from tuijin.engine.jsonable import loads_plain
 from tuijin.engine.assessment.io import data_from_rows, result_json
@@ -27,13 +27,9 @@ PER_GROUP_MAX = 100  # advanced units per group in a commendation list
 CODE = re.compile(r"[-a-zA-Z0-9_]+")
 
 
-def _label(model, name: str) -> str:
-    return str(model._meta.get_field(name).verbose_name)
-
-
 def _name(model, name: str, value, *, field: str | None = None, required: bool | None = None) -> str:
     f = model._meta.get_field(name)
-    return clean_name(value, field=field or name, label=_label(model, name), max_length=f.max_length,
+    return clean_name(value, field=field or name, label=field_label(model, name), max_length=f.max_length,
                       required=not f.blank if required is None else required)
 
 
@@ -72,7 +68,7 @@ def scheme_save(*, member, zone, yaml_text: str, code: str | None = None) -> Sch
 
     require_office(member)
     ensure_zone(member, zone)
-    yaml_text = clean_text(yaml_text, field="yaml", label=_label(Scheme, "yaml"), max_length=SCHEME_MAX,
+    yaml_text = clean_text(yaml_text, field="yaml", label=field_label(Scheme, "yaml"), max_length=SCHEME_MAX,
                            required=True, tabs=True)
     try:
         parsed = parse_scheme(yaml_text)
@@ -81,7 +77,7 @@ def scheme_save(*, member, zone, yaml_text: str, code: str | None = None) -> Sch
     code = _name(Scheme, "code", code or parsed.code)
     if not CODE.fullmatch(code):
         raise ValidationError({"code": _("%(label)s: use letters, digits, hyphens and underscores only, not "
-                                         "「%(v)s」.") % {"label": _label(Scheme, "code"), "v": code}})
+                                         "「%(v)s」.") % {"label": field_label(Scheme, "code"), "v": code}})
     name = _name(Scheme, "name", parsed.name, field="yaml")
     last = Scheme.objects.filter(zone=zone, code=code).order_by("-version").first()
     return Scheme.objects.create(zone=zone, code=code, name=name, yaml=yaml_text,
@@ -337,11 +333,11 @@ def claim_submit(*, member, zone, unit, year, kind: str, title: str, points, evi
     year = parse_year(year)
     if kind not in Claim.Kind.values:
         raise ValidationError({"kind": _("%(label)s: choose one of the listed kinds.") % {
-            "label": _label(Claim, "kind")}})
+            "label": field_label(Claim, "kind")}})
     title = _name(Claim, "title", title, required=True)
-    points = to_number_in(points, field="points", label=_label(Claim, "points"), lo=0, hi=CLAIM_POINTS_MAX)
+    points = to_number_in(points, field="points", label=field_label(Claim, "points"), lo=0, hi=CLAIM_POINTS_MAX)
     if points <= 0:
-        raise ValidationError({"points": _("%(label)s must be more than 0.") % {"label": _label(Claim, "points")}})
+        raise ValidationError({"points": _("%(label)s must be more than 0.") % {"label": field_label(Claim, "points")}})
     if not evidence:
         raise ValidationError({"evidence": _("Attach the evidence of the claim (a document, PDF or image).")})
     try:
@@ -370,7 +366,7 @@ def claim_decide(*, member, claim: Claim, verify: bool, granted=None, reason: st
         raise ValidationError(_("This claim has already been decided."))
     if verify:
         granted = claim.points if granted in (None, "") else to_number_in(
-            granted, field="granted", label=_label(Claim, "granted"), lo=0, hi=claim.points)
+            granted, field="granted", label=field_label(Claim, "granted"), lo=0, hi=claim.points)
         claim.state, claim.granted, claim.reason = Claim.State.VERIFIED, granted, ""
     else:
         reason = _name(Claim, "reason", reason, required=True)
@@ -389,8 +385,8 @@ def incident_record(*, member, zone, unit, kind: str, occurred_on, title: str) -
     unit = _zone_unit(member, zone, unit)
     if kind not in Incident.Kind.values:
         raise ValidationError({"kind": _("%(label)s: choose one of the listed kinds.") % {
-            "label": _label(Incident, "kind")}})
-    occurred_on = check_date(occurred_on, field="occurred_on", label=_label(Incident, "occurred_on"))
+            "label": field_label(Incident, "kind")}})
+    occurred_on = check_date(occurred_on, field="occurred_on", label=field_label(Incident, "occurred_on"))
     if occurred_on is None:
         raise ValidationError({"occurred_on": _("Give the date of the incident.")})
     title = _name(Incident, "title", title, required=True)

@@ -11,19 +11,15 @@ from tuijin.campaigns.models import Campaign, KeyTask, Milestone, StageGoal
 from tuijin.campaigns.signals import indicators_of
 from tuijin.core.periods import parse_year
 from tuijin.core.scope import VIEW, can, ensure_can_change, require_office
-from tuijin.core.validators import check_date, clean_name, clean_text, to_int
+from tuijin.core.validators import check_date, clean_name, clean_text, field_label, to_int
 
 TEXT_MAX = 2000  # a campaign's description, a key task's note
 SEQ_MAX = 32767  # a key task's number (its column's maximum)
 
 
-def _label(model, name: str) -> str:
-    return str(model._meta.get_field(name).verbose_name)
-
-
 def _name(model, name: str, value) -> str:
     f = model._meta.get_field(name)
-    return clean_name(value, field=name, label=_label(model, name), max_length=f.max_length, required=not f.blank)
+    return clean_name(value, field=name, label=field_label(model, name), max_length=f.max_length, required=not f.blank)
 
 
 def _unit_of(member, unit, zone, field: str):
@@ -85,7 +81,7 @@ def campaign_create(*, member, zone, year, theme: str, headline_goal: str = "", 
     ensure_zone(member, zone)
     campaign = Campaign(zone=zone, year=parse_year(year), theme=_name(Campaign, "theme", theme),
                         headline_goal=_name(Campaign, "headline_goal", headline_goal),
-                        description=clean_text(description, field="description", label=_label(Campaign, "description"),
+                        description=clean_text(description, field="description", label=field_label(Campaign, "description"),
                                                max_length=TEXT_MAX))
     campaign.save()
     return campaign
@@ -106,7 +102,7 @@ def campaign_update(*, member, campaign: Campaign, theme: str, headline_goal: st
         campaign.year = parse_year(year)
     campaign.theme = _name(Campaign, "theme", theme)
     campaign.headline_goal = _name(Campaign, "headline_goal", headline_goal)
-    campaign.description = clean_text(description, field="description", label=_label(Campaign, "description"),
+    campaign.description = clean_text(description, field="description", label=field_label(Campaign, "description"),
                                       max_length=TEXT_MAX)
     campaign.save()
     return campaign
@@ -145,7 +141,7 @@ def _stage_goal_fill(member, goal: StageGoal, *, kind, due, description, indicat
     ensure_can_change(member, campaign)
     if kind not in StageGoal.Kind.values:
         raise ValidationError({"kind": _("Unknown kind of stage goal.")})
-    due = check_date(due, field="due", label=_label(StageGoal, "due"))
+    due = check_date(due, field="due", label=field_label(StageGoal, "due"))
     if due is None:
         raise ValidationError({"due": _("Give the date the goal is due.")})
     if due.year != campaign.year:
@@ -175,7 +171,7 @@ def key_task_create(*, member, campaign: Campaign, title: str, lead_unit, units=
     task = KeyTask(zone=campaign.zone, campaign=campaign)
     supporting = _key_task_fill(member, task, title=title, lead_unit=lead_unit, units=units, deadline=deadline,
                                 seq=seq, note=note, sponsor=sponsor, owner=owner)
-    planned = [(_name(Milestone, "name", n), _year_end_check(campaign, d, "milestones", _label(Milestone, "due"),
+    planned = [(_name(Milestone, "name", n), _year_end_check(campaign, d, "milestones", field_label(Milestone, "due"),
                                                               required=True)) for n, d in milestones or ()]
     task.save()
     task.units.set(supporting)
@@ -203,9 +199,9 @@ def _key_task_fill(member, task: KeyTask, *, title, lead_unit, units, deadline, 
     task.lead_unit = _unit_of(member, lead_unit, zone, "lead_unit")
     supporting = [_unit_of(member, u, zone, "units") for u in units or ()]
     task.title = _name(KeyTask, "title", title)
-    task.seq = to_int(seq, field="seq", label=_label(KeyTask, "seq"), lo=1, hi=SEQ_MAX)
-    task.deadline = _year_end_check(campaign, deadline, "deadline", _label(KeyTask, "deadline"))
-    task.note = clean_text(note, field="note", label=_label(KeyTask, "note"), max_length=TEXT_MAX)
+    task.seq = to_int(seq, field="seq", label=field_label(KeyTask, "seq"), lo=1, hi=SEQ_MAX)
+    task.deadline = _year_end_check(campaign, deadline, "deadline", field_label(KeyTask, "deadline"))
+    task.note = clean_text(note, field="note", label=field_label(KeyTask, "note"), max_length=TEXT_MAX)
     task.sponsor = sponsor_check(member, sponsor, zone)
     task.owner = _name(KeyTask, "owner", owner)
     ensure_can_change(member, task)
@@ -220,7 +216,7 @@ def milestone_add(*, member, task: KeyTask, name: str, due) -> Milestone:
     ensure_can_change(member, task)
     seq = (task.milestones.order_by("-seq").values_list("seq", flat=True).first() or 0) + 1
     milestone = Milestone(zone=task.zone, task=task, seq=seq, name=_name(Milestone, "name", name),
-                          due=_year_end_check(task.campaign, due, "due", _label(Milestone, "due"), required=True))
+                          due=_year_end_check(task.campaign, due, "due", field_label(Milestone, "due"), required=True))
     milestone.save()
     return milestone
 
@@ -235,11 +231,11 @@ def milestone_update(*, member, milestone: Milestone, due=None, done_on=None) ->
     ensure_can_change(member, milestone)
     if due not in (None, ""):
         require_office(member)
-        milestone.due = _year_end_check(milestone.task.campaign, due, "due", _label(Milestone, "due"), required=True)
-    done = check_date(done_on, field="done_on", label=_label(Milestone, "done_on"))
+        milestone.due = _year_end_check(milestone.task.campaign, due, "due", field_label(Milestone, "due"), required=True)
+    done = check_date(done_on, field="done_on", label=field_label(Milestone, "done_on"))
     if done is not None and done > as_of_date(milestone.zone):
         raise ValidationError({"done_on": _("%(label)s %(date)s is in the future.") % {
-            "label": _label(Milestone, "done_on"), "date": done.isoformat()}})
+            "label": field_label(Milestone, "done_on"), "date": done.isoformat()}})
     milestone.done_on = done
     milestone.save()
     return milestone
@@ -251,7 +247,7 @@ def key_task_update(*, member, task: KeyTask, progress, status: str | None = Non
     task = KeyTask.objects.select_for_update().get(pk=task.pk)
     ensure_can_change(member, task)
     try:
-        progress = to_int(progress, field="progress", label=_label(KeyTask, "progress"), lo=0, hi=100)
+        progress = to_int(progress, field="progress", label=field_label(KeyTask, "progress"), lo=0, hi=100)
     except ValidationError:
         raise ValidationError({"progress": _("Progress is a percentage between 0 and 100.")}) from None
     if status not in (None, "") and status not in KeyTask.Status.values:
@@ -259,6 +255,6 @@ def key_task_update(*, member, task: KeyTask, progress, status: str | None = Non
     task.progress = progress
     task.status = status or (KeyTask.Status.DONE if progress == 100 else KeyTask.Status.IN_PROGRESS)
     if note is not None:
-        task.note = clean_text(note, field="note", label=_label(KeyTask, "note"), max_length=TEXT_MAX)
+        task.note = clean_text(note, field="note", label=field_label(KeyTask, "note"), max_length=TEXT_MAX)
     task.save()
     return task

@@ -58,6 +58,11 @@ def _plain(d: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def field_label(model, name: str) -> str:
+    """A model field's name as the reader sees it (its verbose name, translated): what every message names."""
+    return str(model._meta.get_field(name).verbose_name)
+
+
 def _decimal(value, *, field: str, label: str) -> Decimal:
     """A finite Decimal from a Decimal, int, float or text ("1,234.5"); ValidationError otherwise (NaN, sNaN,
     Infinity, booleans, text that is not a number)."""

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from tuijin.core.periods import YEAR_MAX, YEAR_MIN, as_of_date
 from tuijin.core.scope import CHANGE, can, ensure_can_change, require_office, require_writer
-from tuijin.core.validators import clean_name, to_amount, to_int, to_number_in
+from tuijin.core.validators import clean_name, field_label, to_amount, to_int, to_number_in
 from tuijin.enterprises.models import Enterprise, EnterpriseVisit, EnterpriseYear, KeptEnterprise
 from tuijin.enterprises.uscc import clean_credit_code
 from tuijin.org.models import Unit
@@ -38,15 +38,11 @@ FIGURE_FIELDS = ("revenue", "tax", "output", "value_added", "energy", "rnd", "em
 NEGATIVE_ALLOWED = frozenset({"value_added"})  # an enterprise's value added can fall below zero in a bad year
 
 
-def _label(model, name: str) -> str:
-    return str(model._meta.get_field(name).verbose_name)
-
-
 def _decimal(value, *, model, field: str, lo=None, hi=None, limit=AMOUNT_LIMIT, negative=False, unit="万元"):
     """An optional figure: empty → None; else a finite Decimal within bounds with at most two decimals."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    label = _label(model, field)
+    label = field_label(model, field)
     if lo is not None:
         d = to_number_in(value, field=field, label=label, lo=lo, hi=hi, unit=unit)
     else:
@@ -64,7 +60,7 @@ def _boolean(value, *, model, field: str) -> bool | None:
     if isinstance(value, bool):
         return value
     raise ValidationError({field: _("%(label)s: say yes or no, not 「%(v)s」.") % {
-        "label": _label(model, field), "v": str(value)[:20]}}, code="invalid")
+        "label": field_label(model, field), "v": str(value)[:20]}}, code="invalid")
 
 
 def check_year(value, *, field: str = "year", zone=None) -> int:
@@ -175,7 +171,7 @@ def enterprise_year_save(*, member, enterprise: Enterprise, year, **figures) -> 
         try:
             if name == "employees":
                 clean[name] = None if raw is None or raw == "" else to_int(
-                    raw, field=name, label=_label(EnterpriseYear, name), lo=0, hi=EMPLOYEES_MAX)
+                    raw, field=name, label=field_label(EnterpriseYear, name), lo=0, hi=EMPLOYEES_MAX)
             elif name == "above_scale":
                 clean[name] = _boolean(raw, model=EnterpriseYear, field=name)
             elif name == "energy":
@@ -219,7 +215,7 @@ def kept_save(*, member, enterprise: Enterprise, year, target_revenue, note: str
         year = check_year(year)
     except ValidationError as exc:
         errors.update(exc.message_dict)
-    label = _label(KeptEnterprise, "target_revenue")
+    label = field_label(KeptEnterprise, "target_revenue")
     try:
         if target_revenue is None or target_revenue == "":
             raise ValidationError({"target_revenue": _("Give %(label)s.") % {"label": label}})
@@ -229,7 +225,7 @@ def kept_save(*, member, enterprise: Enterprise, year, target_revenue, note: str
     except ValidationError as exc:
         errors.update(exc.message_dict)
     try:
-        note = clean_name(note, field="note", label=_label(KeptEnterprise, "note"), max_length=200, required=False)
+        note = clean_name(note, field="note", label=field_label(KeptEnterprise, "note"), max_length=200, required=False)
     except ValidationError as exc:
         errors.update(exc.message_dict)
     if errors:
@@ -279,7 +275,7 @@ def liaison_set(*, member, enterprise: Enterprise, liaison) -> Enterprise:
 
 
 def _visit_label(name: str) -> str:
-    return _label(EnterpriseVisit, name)
+    return field_label(EnterpriseVisit, name)
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from tuijin.core.models import Zone
 from tuijin.core.scope import Role, Scope, ensure_can_change, zones_below
-from tuijin.core.validators import INT_LIMIT, clean_name, to_int
+from tuijin.core.validators import INT_LIMIT, clean_name, field_label, to_int
 from tuijin.org.models import Member, Unit
 
 PHONE = re.compile(r"[0-9+\-() ]*")
@@ -26,13 +26,9 @@ def ensure_zone(member, zone) -> None:
         raise PermissionDenied(_("You may not change this record: it is outside your data scope."))
 
 
-def _label(model, name: str) -> str:
-    return str(model._meta.get_field(name).verbose_name)
-
-
 def _name(model, name: str, value, *, required: bool | None = None) -> str:
     f = model._meta.get_field(name)
-    return clean_name(value, field=name, label=_label(model, name), max_length=f.max_length,
+    return clean_name(value, field=name, label=field_label(model, name), max_length=f.max_length,
                       required=not f.blank if required is None else required)
 
 
@@ -86,7 +82,7 @@ def _check_parent(unit: Unit, parent: Unit | None) -> None:
 def unit_create(*, member, zone: Zone, name: str, kind: str, parent: Unit | None = None,
                 group: str = "", sort_order: int = 0, is_active: bool = True, represents: Zone | None = None) -> Unit:
     unit = Unit(zone=zone, name=_name(Unit, "name", name), kind=kind, parent=parent, group=_name(Unit, "group", group),
-                sort_order=to_int(sort_order, field="sort_order", label=_label(Unit, "sort_order"), hi=INT_LIMIT),
+                sort_order=to_int(sort_order, field="sort_order", label=field_label(Unit, "sort_order"), hi=INT_LIMIT),
                 is_active=bool(is_active), represents=represents)
     _check_parent(unit, parent)
     _check_represents(unit, represents)
@@ -123,7 +119,7 @@ def unit_update(*, member, unit: Unit, **changes) -> Unit:
         if field in ("name", "group"):
             value = _name(Unit, field, value)
         elif field == "sort_order":
-            value = to_int(value, field="sort_order", label=_label(Unit, "sort_order"), hi=INT_LIMIT)
+            value = to_int(value, field="sort_order", label=field_label(Unit, "sort_order"), hi=INT_LIMIT)
         setattr(unit, field, value)
     if "represents" in changes:
         _check_represents(unit, changes["represents"])
@@ -249,7 +245,7 @@ def _phone(value) -> str:
     value = _name(Member, "phone", value)
     if not PHONE.fullmatch(value):
         raise ValidationError({"phone": _("%(label)s: only digits, spaces and + - ( ).") % {
-            "label": _label(Member, "phone")}})
+            "label": field_label(Member, "phone")}})
     return value
 
 

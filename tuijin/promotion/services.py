@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from tuijin.core.periods import as_of_date
 from tuijin.core.scope import CHANGE, can, ensure_can_change, require_writer
-from tuijin.core.validators import check_date, clean_name, clean_text, to_amount, to_number_in
+from tuijin.core.validators import check_date, clean_name, clean_text, field_label, to_amount, to_number_in
 from tuijin.org.models import Unit
 from tuijin.projects import services as projects
 from tuijin.projects.models import Project
@@ -29,12 +29,8 @@ LEAD_FIELDS = ("name", "source", "unit", "brought_by", "serving_unit", "investor
                "currency", "amount", "exchange_rate", "assess_by", "lead_on", "note")
 
 
-def _label(model, name: str) -> str:
-    return str(model._meta.get_field(name).verbose_name)
-
-
 def _unit(member, zone, unit, field: str) -> Unit:
-    label = _label(Lead, field)
+    label = field_label(Lead, field)
     if unit is None or unit == "":
         raise ValidationError({field: _("Choose the %(label)s.") % {"label": label}})
     if not isinstance(unit, Unit):
@@ -62,7 +58,7 @@ def _money(currency, amount, rate, *, field: str, label: str, rate_field: str = 
             errors[rate_field] = _("Give the exchange rate used (元 per US dollar) for an amount in US dollars.")
         else:
             try:
-                rate = to_number_in(rate, field=rate_field, label=_label(Lead, "exchange_rate"), lo=RATE[0],
+                rate = to_number_in(rate, field=rate_field, label=field_label(Lead, "exchange_rate"), lo=RATE[0],
                                     hi=RATE[1]).quantize(Decimal("0.0001"))
             except ValidationError as exc:
                 errors.update(exc.message_dict)
@@ -99,7 +95,7 @@ def _clean_lead(member, zone, data: dict) -> dict:
         f = Lead._meta.get_field(name)
         attempt(name, lambda name=name, f=f, required=required: clean_name(
             data.get(name), field=name, label=str(f.verbose_name), max_length=f.max_length, required=required))
-    attempt("note", lambda: clean_text(data.get("note"), field="note", label=_label(Lead, "note"), max_length=2000))
+    attempt("note", lambda: clean_text(data.get("note"), field="note", label=field_label(Lead, "note"), max_length=2000))
     if data.get("source") not in Lead.Source.values:
         errors.setdefault("source", []).append(_("Choose the source of the lead."))
     else:
@@ -111,13 +107,13 @@ def _clean_lead(member, zone, data: dict) -> dict:
     try:
         currency, amount, rate, cny, _usd = _money(data.get("currency") or "CNY", data.get("amount"),
                                                    data.get("exchange_rate"), field="amount",
-                                                   label=_label(Lead, "amount"))
+                                                   label=field_label(Lead, "amount"))
         out.update(currency=currency, amount=amount, exchange_rate=rate, intended_investment=cny)
     except ValidationError as exc:
         for f, msgs in exc.message_dict.items():
             errors.setdefault(f, []).extend(msgs)
-    attempt("lead_on", lambda: _date(data.get("lead_on"), "lead_on", _label(Lead, "lead_on"), zone=zone))
-    attempt("assess_by", lambda: _date(data.get("assess_by"), "assess_by", _label(Lead, "assess_by"), zone=zone,
+    attempt("lead_on", lambda: _date(data.get("lead_on"), "lead_on", field_label(Lead, "lead_on"), zone=zone))
+    attempt("assess_by", lambda: _date(data.get("assess_by"), "assess_by", field_label(Lead, "assess_by"), zone=zone,
                                        future=True))
     if out.get("lead_on") and out.get("assess_by") and out["assess_by"] < out["lead_on"]:
         errors.setdefault("assess_by", []).append(_("The first assessment cannot be due before the lead came in."))
@@ -283,14 +279,14 @@ def lead_drop(*, member, lead: Lead, on, reason: str) -> Lead:
 @transaction.atomic
 def visit_log(*, member, lead: Lead, on, kind: str, summary: str, people: str = "") -> Visit:
     lead = _locked(member, lead)
-    on = _date(on, "on", _label(Visit, "on"), zone=lead.zone)
+    on = _date(on, "on", field_label(Visit, "on"), zone=lead.zone)
     if on < lead.lead_on:
         raise ValidationError({"on": _("A visit cannot be before the lead came in (%(d)s).") % {
             "d": lead.lead_on.isoformat()}})
     if kind not in Visit.Kind.values:
         raise ValidationError({"kind": _("Choose the kind of visit.")})
-    summary = clean_text(summary, field="summary", label=_label(Visit, "summary"), max_length=2000, required=True)
-    people = clean_name(people, field="people", label=_label(Visit, "people"), max_length=200, required=False)
+    summary = clean_text(summary, field="summary", label=field_label(Visit, "summary"), max_length=2000, required=True)
+    people = clean_name(people, field="people", label=field_label(Visit, "people"), max_length=200, required=False)
     return Visit.objects.create(zone=lead.zone, lead=lead, on=on, kind=kind, summary=summary, people=people)
 
 
@@ -318,18 +314,18 @@ def capital_record(*, member, project: Project, kind: str, on, currency: str = "
     errors = {}
     try:
         currency, amount, rate, cny, usd = _money(currency or "CNY", amount, exchange_rate, field="amount",
-                                                  label=_label(Capital, "amount"))
+                                                  label=field_label(Capital, "amount"))
     except ValidationError as exc:
         errors.update(exc.message_dict)
     try:
-        on = _date(on, "on", _label(Capital, "on"), zone=project.zone)
+        on = _date(on, "on", field_label(Capital, "on"), zone=project.zone)
         if on is not None and project.signed_actual is not None and on < project.signed_actual:
             errors["on"] = [_("Capital cannot come before the project was signed (%(d)s).") % {
                 "d": project.signed_actual.isoformat()}]
     except ValidationError as exc:
         errors.update(exc.message_dict)
     try:
-        note = clean_name(note, field="note", label=_label(Capital, "note"), max_length=200, required=False)
+        note = clean_name(note, field="note", label=field_label(Capital, "note"), max_length=200, required=False)
     except ValidationError as exc:
         errors.update(exc.message_dict)
     if errors:

@@ -16,17 +16,13 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from tuijin.core.scope import ensure_can_change, require_office
-from tuijin.core.validators import clean_name, clean_text, to_int, to_number_in
+from tuijin.core.validators import clean_name, clean_text, field_label, to_int, to_number_in
 from tuijin.standing import rules
 from tuijin.standing.models import (OF_MAX, SCORE_MAX, YEAR_MAX, YEAR_MIN, Assessment, Goal, IndicatorLead, Level,
                                     Ranking, Result, Shortfall, ZoneListing)
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "national.yaml"
 NOTE_MAX = 2000
-
-
-def _label(model, name: str) -> str:
-    return str(model._meta.get_field(name).verbose_name)
 
 
 def _whole(value, *, field: str, label: str, lo: int, hi: int, required: bool = True) -> int | None:
@@ -269,30 +265,30 @@ def result_record(*, member, zone, issuer, level, title, year, item="", group=""
                 errors.setdefault(name, []).extend(messages)
             return None
 
-    issuer = check(clean_name, issuer, field="issuer", label=_label(Assessment, "issuer"), max_length=60)
+    issuer = check(clean_name, issuer, field="issuer", label=field_label(Assessment, "issuer"), max_length=60)
     if level not in Level.values:
         errors["level"] = [_("Choose a level.")]
-    title = check(clean_name, title, field="title", label=_label(Assessment, "title"), max_length=200)
-    year = check(_whole, year, field="year", label=_label(Assessment, "year"), lo=YEAR_MIN, hi=YEAR_MAX)
-    data_year = check(_whole, data_year, field="data_year", label=_label(Assessment, "data_year"), lo=YEAR_MIN,
+    title = check(clean_name, title, field="title", label=field_label(Assessment, "title"), max_length=200)
+    year = check(_whole, year, field="year", label=field_label(Assessment, "year"), lo=YEAR_MIN, hi=YEAR_MAX)
+    data_year = check(_whole, data_year, field="data_year", label=field_label(Assessment, "data_year"), lo=YEAR_MIN,
                       hi=YEAR_MAX, required=False)
-    item = check(clean_name, item, field="item", label=_label(Ranking, "item"), max_length=40, required=False)
-    group = check(clean_name, group, field="group", label=_label(Ranking, "group"), max_length=40, required=False)
+    item = check(clean_name, item, field="item", label=field_label(Ranking, "item"), max_length=40, required=False)
+    group = check(clean_name, group, field="group", label=field_label(Ranking, "group"), max_length=40, required=False)
     subject_name = check(clean_name, subject_name or zone_list_name(zone), field="subject_name",
-                         label=_label(Result, "subject_name"), max_length=100)
+                         label=field_label(Result, "subject_name"), max_length=100)
     province = check(clean_name, province if province is not None else zone.province, field="province",
-                     label=_label(Result, "province"), max_length=20, required=False)
-    of = check(_whole, of, field="of", label=_label(Result, "of"), lo=1, hi=OF_MAX, required=False)
-    rank = check(_whole, rank, field="rank", label=_label(Result, "rank"), lo=1, hi=OF_MAX, required=False)
-    score = check(_number, score, field="score", label=_label(Result, "score"), lo=0, hi=SCORE_MAX)
-    tier = check(clean_name, tier, field="tier", label=_label(Result, "tier"), max_length=20, required=False)
-    source = check(clean_name, source, field="source", label=_label(Result, "source"), max_length=500,
+                     label=field_label(Result, "province"), max_length=20, required=False)
+    of = check(_whole, of, field="of", label=field_label(Result, "of"), lo=1, hi=OF_MAX, required=False)
+    rank = check(_whole, rank, field="rank", label=field_label(Result, "rank"), lo=1, hi=OF_MAX, required=False)
+    score = check(_number, score, field="score", label=field_label(Result, "score"), lo=0, hi=SCORE_MAX)
+    tier = check(clean_name, tier, field="tier", label=field_label(Result, "tier"), max_length=20, required=False)
+    source = check(clean_name, source, field="source", label=field_label(Result, "source"), max_length=500,
                    required=False)
     if rank is not None and of is not None and rank > of:
         errors.setdefault("rank", []).append(_rank_above_of(rank, of))
     if province and province not in rules.PROVINCES:
         errors.setdefault("province", []).append(_("%(label)s 「%(v)s」 is not the name of a province (浙江省, "
-                                                   "广西壮族自治区 …).") % {"label": _label(Result, "province"),
+                                                   "广西壮族自治区 …).") % {"label": field_label(Result, "province"),
                                                                       "v": province})
     if errors:
         raise ValidationError(errors)
@@ -327,7 +323,7 @@ def result_record(*, member, zone, issuer, level, title, year, item="", group=""
 
 def _rank_above_of(rank: int, of: int) -> str:
     return _("%(rank_label)s %(rank)s is greater than %(of_label)s %(of)s.") % {
-        "rank_label": _label(Result, "rank"), "rank": rank, "of_label": _label(Result, "of"), "of": of}
+        "rank_label": field_label(Result, "rank"), "rank": rank, "of_label": field_label(Result, "of"), "of": of}
 
 
 @transaction.atomic
@@ -353,16 +349,16 @@ def goal_set(*, member, zone, level=Level.NATIONAL, kind=Goal.Kind.RANK, label="
     if kind not in Goal.Kind.values:
         raise ValidationError({"kind": _("Choose the kind of goal.")})
     if kind == Goal.Kind.RANK:
-        target_rank = _whole(target_rank, field="target_rank", label=_label(Goal, "target_rank"), lo=1, hi=OF_MAX)
+        target_rank = _whole(target_rank, field="target_rank", label=field_label(Goal, "target_rank"), lo=1, hi=OF_MAX)
         target_score = None
         default = {Level.NATIONAL: _("national top %(n)s"), Level.PROVINCE: _("provincial top %(n)s"),
                    Level.CITY: _("city top %(n)s")}[level] % {"n": target_rank}
     else:
-        target_score = _number(target_score, field="target_score", label=_label(Goal, "target_score"), lo=0,
+        target_score = _number(target_score, field="target_score", label=field_label(Goal, "target_score"), lo=0,
                                hi=SCORE_MAX, required=True)
         target_rank = None
         default = _("score of %(s)s or more") % {"s": target_score}
-    label = clean_name(label, field="label", label=_label(Goal, "label"), max_length=60, required=False) or default
+    label = clean_name(label, field="label", label=field_label(Goal, "label"), max_length=60, required=False) or default
     goal = Goal.objects.filter(zone=zone, level=level).first() or Goal(zone=zone, level=level)
     ensure_can_change(member, goal)
     goal.kind, goal.label, goal.target_rank, goal.target_score = kind, label, target_rank, target_score
@@ -375,7 +371,7 @@ def listing_set(*, member, zone, list_name: str) -> ZoneListing | None:
     """The zone's name on published lists (its official national-list name); empty: the zone's own name."""
     require_office(member)
     _ensure_zone(member, zone)
-    list_name = clean_name(list_name, field="list_name", label=_label(ZoneListing, "list_name"), max_length=100,
+    list_name = clean_name(list_name, field="list_name", label=field_label(ZoneListing, "list_name"), max_length=100,
                            required=False)
     listing = ZoneListing.objects.filter(zone=zone).first()
     if not list_name or list_name == zone.name:
@@ -415,7 +411,7 @@ def leads_save(*, member, zone, leads: dict[str, tuple[str, object]]) -> int:
             continue
         if not isinstance(unit, Unit) or unit.zone_id != zone.pk or not unit.is_active:
             raise ValidationError({code: _("Choose an active unit of this zone for 「%(n)s」.") % {"n": name}})
-        name = clean_name(name, field=code, label=_label(IndicatorLead, "name"), max_length=60)
+        name = clean_name(name, field=code, label=field_label(IndicatorLead, "name"), max_length=60)
         if lead is not None and lead.unit_id == unit.pk and lead.name == name:
             continue
         lead = lead or IndicatorLead(zone=zone, code=code)
