@@ -38,7 +38,7 @@ def _own_cache_dir(tmp_path_factory):
 
     caches = {name: {**conf} for name, conf in settings.CACHES.items()}
     for name, conf in caches.items():
-        if conf["BACKEND"].endswith("FileBasedCache"):
+        if conf["BACKEND"] == "tuijin.core.cache.SharedCache":
             conf["LOCATION"] = str(tmp_path_factory.mktemp(f"cache-{name}"))
     # stored files (attachments, bulletins, import uploads) too: never var/media
     with override_settings(CACHES=caches, MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))):

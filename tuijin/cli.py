@@ -39,8 +39,16 @@ def serve(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="tuijin serve", description="Serve tuijin with gunicorn.")
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     parser.add_argument("--port", default=os.environ.get("PORT", "8000"))
-    parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "3")))
-    parser.add_argument("--threads", type=int, default=int(os.environ.get("TUIJIN_THREADS", "4")))
+    # Processes, not threads: a thread holding SQLite's write lock waits for the GIL behind its process's other
+    # threads, while writers in the other processes sleep in SQLite's busy handler and the cores stand idle (16
+    # clients on 2 cores: 3 processes × 4 threads served 66 requests a second, 4 × 1 served 121). Two per core, so
+    # one waiting for the database or a lock leaves the core to another. One thread is gunicorn's sync worker: a
+    # connection per request, so every request goes to a free process (kept-alive connections stay with the process
+    # that took them, and 16 clients on 4 processes left one busy and another idle: 103 against 124 requests a
+    # second). It expects a buffering proxy (nginx) in front of it on a network (docs/operations.md).
+    parser.add_argument("--workers", type=int,
+                        default=int(os.environ.get("WEB_CONCURRENCY", "0")) or 2 * (os.cpu_count() or 1))
+    parser.add_argument("--threads", type=int, default=int(os.environ.get("TUIJIN_THREADS", "1")))
     parser.add_argument("--no-migrate", action="store_true")
     args = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tuijin.settings")

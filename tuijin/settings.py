@@ -127,6 +127,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tuijin.org.context_processors.member",
+                "tuijin.core.context_processors.top_bar",
                 "tuijin.notifications.context_processors.badges",
             ],
         },
@@ -157,14 +158,18 @@ elif DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # A write waiting longer than this for a row lock gives up (lock_timeout) and is reported as busy.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", f"-c lock_timeout={DB_LOCK_TIMEOUT * 1000}")
 
-# One cache shared by every web worker (gunicorn runs several processes): files under var/cache. Computations are
-# kept by the version of the data they read (core/cache.py), so a stale entry is never served.
+# One cache shared by every web worker (gunicorn runs several processes): diskcache's Django backend, SQLite files
+# under var/cache of their own (never the data's database, so no cache write waits for a data write). A read costs
+# about 20 µs and a write 0.4 ms, against 50 µs and 2 ms for Django's file cache, which also lists its folder to cull.
+# Computations are kept by the version of the data they read (core/cache.py), so a stale entry is never served.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "BACKEND": "tuijin.core.cache.SharedCache",
         "LOCATION": os.environ.get("TUIJIN_CACHE_DIR", str(VAR_DIR / "cache")),
         "TIMEOUT": 3600,
-        "OPTIONS": {"MAX_ENTRIES": 5000},
+        "SHARDS": 4,  # four files, so writes of different keys rarely wait for each other
+        "DATABASE_TIMEOUT": 0.05,  # a read kept waiting 50 ms by a write counts as a miss; writes and deletes retry
+        "OPTIONS": {"size_limit": 2**30},  # least recently stored entries go first above 1 GiB
     }
 }
 
@@ -176,6 +181,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# The password check is Django's; the user of a request comes with their member in one read (accounts.backends).
+AUTHENTICATION_BACKENDS = ["tuijin.accounts.backends.MemberBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"

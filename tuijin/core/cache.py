@@ -17,6 +17,7 @@ import hashlib
 from collections.abc import Callable
 from typing import TypeVar
 
+from diskcache import DjangoCache
 from django.core.cache import cache
 from django.db.models import Count, Max
 
@@ -97,3 +98,13 @@ def fragment_key(request, *versions: object) -> str:
     params = sorted((k, tuple(v)) for k, v in request.GET.lists())
     raw = repr((who, where, translation.get_language(), request.path, params, versions))
     return hashlib.sha1(raw.encode()).hexdigest()
+
+
+class SharedCache(DjangoCache):
+    """diskcache's Django backend (settings.CACHES), its SQLite connections kept between requests.
+
+    Django closes every cache when a request finishes; for diskcache that closes and reopens each shard's connection
+    (and re-reads its settings) on every page, which cost more than the page's cache reads."""
+
+    def close(self, **kwargs):
+        pass

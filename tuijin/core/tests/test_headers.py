@@ -68,7 +68,7 @@ def test_cache_is_shared_between_processes_and_isolated_in_tests(tmp_path):
     from django.core.cache import cache
 
     conf = settings.CACHES["default"]
-    assert conf["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache"
+    assert conf["BACKEND"] == "tuijin.core.cache.SharedCache"
     assert Path(conf["LOCATION"]) != settings.VAR_DIR / "cache"  # tests never touch the demo's cache
     cache.set("tuijin:shared-check", "甲", 60)
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
@@ -87,4 +87,18 @@ def test_the_default_cache_lives_under_var(tmp_path):
                         "from django.core.cache import cache; cache.set('k', 1); print('ok')"],
                        cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
     assert r.stdout.strip().splitlines()[-1] == "ok", r.stdout + r.stderr
-    assert list((tmp_path / "cache").glob("*.djcache"))
+    assert list((tmp_path / "cache").glob("*/cache.db"))  # diskcache: one SQLite file per shard
+
+
+def test_shared_cache_keeps_its_connections_when_a_request_ends():
+    """Django closes caches after every request; reopening diskcache's SQLite files each time cost more than the
+    page's cache reads (core.cache.SharedCache)."""
+    from django.core.cache import cache, close_caches
+
+    for i in range(16):  # a key in every shard
+        cache.set(f"tuijin:keep-{i}", i, 60)
+    before = [getattr(shard._local, "con", None) for shard in cache._cache._shards]
+    assert all(before)
+    close_caches()
+    assert [getattr(shard._local, "con", None) for shard in cache._cache._shards] == before
+    assert cache.get("tuijin:keep-3") == 3
