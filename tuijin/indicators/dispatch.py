@@ -121,21 +121,38 @@ def expected_figures(zone, year: int, month: int, unit=None) -> dict[int, set[in
     return dict(out)
 
 
-def _load(zone, year: int, month: int, indicators=()) -> tuple[dict, dict, dict]:
-    cells: dict[tuple[int, int], _Cell] = {}
+@dataclass
+class MonthReads:
+    """What the dispatch of a zone and month reads, but for the month's figures not counted yet (drafts, returned):
+    kept in the cache by ``reads_version``, which a unit's draft save leaves alone, so the table after a save reads
+    only those figures (``month_inputs``) and computes."""
+
+    indicators: list
+    units: list  # the zone's active units
+    counted: list  # (unit id, indicator id, ytd, last year, state, return reason) of the month, submitted or approved
+    last_year: list  # (unit id, indicator id, ytd) of the same month last year
+    filed_before: dict
+    ledger: dict
+    targets: list  # (unit id, indicator id, value)
+    plans: dict
+    expected: dict  # expected_figures
+    exceptions: dict  # unit id → the office's reason when it locked the month without the unit
+    warn: eng.WarningRule
+    not_filed: list  # ids of the indicators never filed: figures once filed for them are not read
+
+
+FIGURE_FIELDS = ("unit_id", "indicator_id", "ytd", "last_year_ytd", "state", "return_reason")
+
+
+def _read(zone, year: int, month: int) -> MonthReads:
+    """Every read of ``compute_rows`` but the month's figures not counted yet (``month_inputs`` reads those)."""
+    indicators = list(Indicator.objects.filter(zone=zone).select_related("numerator", "denominator"))
+    units = list(Unit.objects.filter(zone=zone, is_active=True).order_by("sort_order", "id"))
     not_filed = [i.pk for i in indicators if not i.is_filed]  # figures once filed for them are not read
-    for uid, iid, ytd, last, state in Actual.objects.filter(zone=zone, year=year, month=month) \
-            .exclude(indicator__in=not_filed).order_by().values_list(
-            "unit_id", "indicator_id", "ytd", "last_year_ytd", "state"):
-        (ytd, bad_ytd), (last, bad_last) = _sane(ytd), _sane(last)
-        cells[(uid, iid)] = _Cell(ytd, last, state, bad_ytd, bad_ytd or bad_last)
-    # Last year's filings fill in a missing "same period last year".
-    for uid, iid, ytd in Actual.objects.filter(zone=zone, year=year - 1, month=month) \
-            .exclude(indicator__in=not_filed).order_by().values_list("unit_id", "indicator_id", "ytd"):
-        cell = cells.setdefault((uid, iid), _Cell())
-        if cell.last is None:
-            cell.last, bad = _sane(ytd)
-            cell.flagged = cell.flagged or bad
+    counted = list(Actual.objects.filter(zone=zone, year=year, month=month, state__in=COUNTED)
+                   .exclude(indicator__in=not_filed).order_by().values_list(*FIGURE_FIELDS))
+    last_year = list(Actual.objects.filter(zone=zone, year=year - 1, month=month).exclude(indicator__in=not_filed)
+                     .order_by().values_list("unit_id", "indicator_id", "ytd"))
     # Counted from the ledger. The same period last year is the figure filed for it then, where one was (kept from
     # before the zone counted the indicator from its ledger, which may not hold that year's projects), else the
     # ledger's count of last year.
@@ -143,23 +160,58 @@ def _load(zone, year: int, month: int, indicators=()) -> tuple[dict, dict, dict]
     filed_before = {(uid, iid): ytd for uid, iid, ytd in Actual.objects.filter(
         zone=zone, year=year - 1, month=month, indicator__in=ledger_ids, state__in=COUNTED).order_by()
         .values_list("unit_id", "indicator_id", "ytd") if is_sane_amount(ytd)}
-    for key, (ytd, last) in ledger_figures(zone, year, month, indicators).items():
+    ledger = ledger_figures(zone, year, month, indicators)
+    targets = list(Target.objects.filter(zone=zone, year=year).order_by().values_list("unit_id", "indicator_id",
+                                                                                     "value"))
+    plans = dict(MonthlyPlan.objects.filter(zone=zone, year=year).order_by().values_list("indicator_id", "shares"))
+    expected = expected_figures(zone, year, month)
+    period = FilingPeriod.objects.filter(zone=zone, year=year, month=month).first()
+    exceptions = dict(FilingException.objects.filter(period=period).values_list("unit_id", "reason")) \
+        if period else {}
+    rule = DispatchRule.objects.filter(zone=zone).first()
+    warn = eng.WarningRule(float(rule.red_gap_pp), float(rule.yellow_gap_pp), float(rule.red_yoy_drop) / 100) \
+        if rule else eng.WarningRule()
+    return MonthReads(indicators, units, counted, last_year, filed_before, ledger, targets, plans, expected,
+                      exceptions, warn, not_filed)
+
+
+def month_inputs(zone, year: int, month: int) -> tuple[MonthReads, list]:
+    """The month's reads (from the cache while only figures not counted yet change) and those figures, read now:
+    together everything the dispatch table and the zone's filing status read."""
+    reads = cached("dispatch-reads", zone.pk, year, month, version=reads_version(zone, year, month),
+                   compute=lambda: _read(zone, year, month))
+    uncounted = list(Actual.objects.filter(zone=zone, year=year, month=month).exclude(state__in=COUNTED)
+                     .exclude(indicator__in=reads.not_filed).order_by().values_list(*FIGURE_FIELDS))
+    return reads, uncounted
+
+
+def _load(reads: MonthReads, uncounted: list) -> tuple[dict, dict]:
+    cells: dict[tuple[int, int], _Cell] = {}
+    for uid, iid, ytd, last, state, _reason in (*reads.counted, *uncounted):
+        (ytd, bad_ytd), (last, bad_last) = _sane(ytd), _sane(last)
+        cells[(uid, iid)] = _Cell(ytd, last, state, bad_ytd, bad_ytd or bad_last)
+    # Last year's filings fill in a missing "same period last year".
+    for uid, iid, ytd in reads.last_year:
+        cell = cells.setdefault((uid, iid), _Cell())
+        if cell.last is None:
+            cell.last, bad = _sane(ytd)
+            cell.flagged = cell.flagged or bad
+    filed_before = reads.filed_before
+    for key, (ytd, last) in reads.ledger.items():
         cells[key] = _Cell(ytd, filed_before.get(key, last), LEDGER)
     for key, last in filed_before.items():
         if key not in cells:
             cells[key] = _Cell(Decimal(0), last, LEDGER)
-    targets = {(uid, iid): v for uid, iid, v in Target.objects.filter(zone=zone, year=year).order_by().values_list(
-        "unit_id", "indicator_id", "value")}
+    targets = {(uid, iid): v for uid, iid, v in reads.targets}
     for key, value in targets.items():  # an impossible target is no target; its unit's row says so
         if not is_sane_amount(value):
             targets[key] = None
             cells.setdefault(key, _Cell()).flagged = True
-    ledger = {i.pk for i in indicators if i.is_ledger}
+    ledger = {i.pk for i in reads.indicators if i.is_ledger}
     for uid, iid in list(targets):  # a unit with a target and nothing in the ledger has signed none: 0
         if iid in ledger and uid is not None and (uid, iid) not in cells:
             cells[(uid, iid)] = _Cell(Decimal(0), None, LEDGER)
-    plans = dict(MonthlyPlan.objects.filter(zone=zone, year=year).order_by().values_list("indicator_id", "shares"))
-    return cells, targets, plans
+    return cells, targets
 
 
 def _ratio(num: Decimal | None, den: Decimal | None) -> Decimal | None:
@@ -188,11 +240,12 @@ def _totals(indicators, units, cells, expected) -> dict[int, _Total]:
     for ind in indicators:
         if ind.rollup not in (Indicator.Rollup.SUM, Indicator.Rollup.LEDGER):
             continue
-        counted = {u for u in unit_ids if (c := cells.get((u, ind.pk))) is not None and c.counted}
-        want = {u for u in unit_ids if ind.pk in expected.get(u, ())}
-        out[ind.pk] = _Total(ytd=_sum(cells[(u, ind.pk)].ytd for u in counted),
-                             last=_sum(cells[(u, ind.pk)].last for u in counted), counted=counted,
-                             expected=want | counted)
+        iid = ind.pk
+        counted = {u for u in unit_ids if (c := cells.get((u, iid))) is not None and c.counted}
+        want = {u for u in unit_ids if iid in expected.get(u, ())}
+        out[iid] = _Total(ytd=_sum(cells[(u, iid)].ytd for u in counted),
+                          last=_sum(cells[(u, iid)].last for u in counted), counted=counted,
+                          expected=want | counted)
     return out
 
 
@@ -224,35 +277,34 @@ def _zone_rows_meta(indicators, totals, targets, cells):
     return out
 
 
-def compute_rows(zone, year: int, month: int) -> list[DispatchRow]:
-    """Every row of the zone (all units), as the system sees it; ``dispatch_table`` cuts it to a member's scope."""
-    indicators = list(Indicator.objects.filter(zone=zone).select_related("numerator", "denominator"))
-    units = list(Unit.objects.filter(zone=zone, is_active=True).order_by("sort_order", "id"))
-    cells, targets, plans = _load(zone, year, month, indicators)
-    expected = expected_figures(zone, year, month)
-    period = FilingPeriod.objects.filter(zone=zone, year=year, month=month).first()
-    exceptions = dict(FilingException.objects.filter(period=period).values_list("unit_id", "reason")) \
-        if period else {}
-    rule = DispatchRule.objects.filter(zone=zone).first()
-    warn = eng.WarningRule(float(rule.red_gap_pp), float(rule.yellow_gap_pp), float(rule.red_yoy_drop) / 100) \
-        if rule else eng.WarningRule()
+def compute_rows(zone, year: int, month: int, inputs=None) -> list[DispatchRow]:
+    """Every row of the zone (all units), as the system sees it; ``dispatch_table`` cuts it to a member's scope.
+    ``inputs``: a function giving ``month_inputs(zone, year, month)``, when the caller shares them."""
+    reads, uncounted = inputs() if inputs is not None else month_inputs(zone, year, month)
+    indicators, units, plans, expected = reads.indicators, reads.units, reads.plans, reads.expected
+    exceptions, warn = reads.exceptions, reads.warn
+    cells, targets = _load(reads, uncounted)
     totals = _totals(indicators, units, cells, expected)
 
     # meta: (unit or None, indicator, ytd, target, last, state, counted, reported, expected_n)
     meta = []
+    with_ids = [(u, u.pk) for u in units]  # ids read once: units × indicators pairs
     for ind in indicators:
-        for u in units:
-            if ind.is_computed:
-                num, den = cells.get((u.pk, ind.numerator_id)), cells.get((u.pk, ind.denominator_id))
+        iid = ind.pk
+        if ind.is_computed:
+            num_id, den_id = ind.numerator_id, ind.denominator_id
+            for u, uid in with_ids:
+                num, den = cells.get((uid, num_id)), cells.get((uid, den_id))
                 if num is None or den is None or num.ytd is None or den.ytd is None:
                     continue
                 state = num.state if num.state == den.state else min(num.state, den.state, key=_state_order)
                 meta.append((u, ind, _ratio(num.ytd, den.ytd), None, _ratio(num.last, den.last), state,
                              num.counted and den.counted, None, None))
-                continue
-            cell = cells.get((u.pk, ind.pk))
-            tgt = targets.get((u.pk, ind.pk))
-            if (cell is None or cell.ytd is None) and tgt is None and ind.pk not in expected.get(u.pk, ()):
+            continue
+        for u, uid in with_ids:
+            cell = cells.get((uid, iid))
+            tgt = targets.get((uid, iid))
+            if (cell is None or cell.ytd is None) and tgt is None and iid not in expected.get(uid, ()):
                 continue
             cell = cell or _Cell()
             meta.append((u, ind, ind.to_display(cell.ytd), ind.to_display(tgt), ind.to_display(cell.last),
@@ -264,19 +316,29 @@ def compute_rows(zone, year: int, month: int) -> list[DispatchRow]:
     complete = np.array([m[7] is None or m[7] >= m[8] for m in meta], dtype=bool)
     target = np.array([_f(m[3]) for m in meta])
     target[~complete] = NAN  # a partial total is not measured against the full-year target
+    progress: dict[int, float] = {}  # once per indicator
+
+    def time_progress(ind) -> float:
+        if ind.pk not in progress:
+            progress[ind.pk] = eng.time_progress(month, plans.get(ind.pk))
+        return progress[ind.pk]
+
     inp = eng.DispatchInput(
         actual=np.array([_f(m[2]) for m in meta]),
         target=target,
         last_year=np.array([_f(m[4]) for m in meta]),
         higher_is_better=np.array([m[1].higher_is_better for m in meta], dtype=bool),
-        time_progress=np.array([eng.time_progress(month, plans.get(m[1].pk)) for m in meta]) if n else np.zeros(0),
+        time_progress=np.array([time_progress(m[1]) for m in meta]) if n else np.zeros(0),
         segment=_segments(meta),
     )
     res = eng.dispatch(inp, warn)
+    # Python values once (indexing numpy arrays element by element costs more than the whole computation)
+    completions, gaps, yoys = res.completion.tolist(), res.pace_gap_pp.tolist(), res.yoy_growth.tolist()
+    levels, ranks, progresses = res.warning.tolist(), res.rank.tolist(), inp.time_progress.tolist()
     rows = []
     for i, (u, ind, ytd, tgt, last, state, counted, reported, expected_n) in enumerate(meta):
-        comp, gap, yoy = (eng.to_plain(x[i]) for x in (res.completion, res.pace_gap_pp, res.yoy_growth))
-        level = str(res.warning[i])
+        comp, gap, yoy = eng.to_plain(completions[i]), eng.to_plain(gaps[i]), eng.to_plain(yoys[i])
+        level = str(levels[i])
         is_zone = u is None
         cell = cells.get((u.pk if u else None, ind.pk))
         abnormal = cell is not None and cell.flagged
@@ -288,8 +350,8 @@ def compute_rows(zone, year: int, month: int) -> list[DispatchRow]:
             group=u.group if u else "", is_zone=is_zone, indicator=ind.name, indicator_code=ind.code,
             indicator_id=ind.pk, display_unit=ind.unit, decimals=ind.decimals, computed=ind.is_computed,
             main=ind.is_main, actual_ytd=ytd, target=tgt, last_year_ytd=last, completion=comp,
-            time_progress=float(inp.time_progress[i]), pace_gap_pp=gap, yoy_growth=yoy,
-            rank=eng.rank_or_none(res.rank[i]), warning=level, warning_reason=reason, state=state,
+            time_progress=float(progresses[i]), pace_gap_pp=gap, yoy_growth=yoy,
+            rank=eng.rank_or_none(ranks[i]), warning=level, warning_reason=reason, state=state,
             counted_in_total=bool(counted) and not is_zone,
             not_reported=exceptions.get(u.pk, "") if u is not None and not counted else "",
             units_reported=reported, units_expected=expected_n,
@@ -344,10 +406,25 @@ def _reason(level, gap, yoy, ind, ytd, state, is_zone, reported, expected_n) -> 
 def version(zone, year: int, month: int) -> str:
     """Changes whenever anything the dispatch of this zone and month (or of an earlier month of the year) reads
     changes; a later month's filing leaves it, and the cockpit's cache of a locked month, alone."""
+    return _version(zone, year, month,
+                    Rows(Actual, zone=zone.pk, year=(year, year - 1), month=tuple(range(1, month + 1))))
+
+
+def reads_version(zone, year: int, month: int) -> str:
+    """``version`` but for the month's figures not counted yet (drafts, returned), which ``MonthReads`` leaves out:
+    a figure counted or no longer counted changes the set of counted ones (its count, or its latest change)."""
+    z = zone.pk
+    return _version(zone, year, month,
+                    Rows(Actual, zone=z, year=year, month=month, state=tuple(str(s) for s in COUNTED)),
+                    Rows(Actual, zone=z, year=year, month=tuple(range(1, month))),
+                    Rows(Actual, zone=z, year=year - 1, month=tuple(range(1, month + 1))))
+
+
+def _version(zone, year: int, month: int, *figures: Rows) -> str:
     z = zone.pk
     period = Rows(FilingPeriod, zone=z, year=year, month=month)
     return table_version(
-        Rows(Actual, zone=z, year=(year, year - 1), month=tuple(range(1, month + 1))),
+        *figures,
         Rows(Target, zone=z, year=year),
         Rows(Indicator, zone=z),
         Rows(Unit, zone=z),
@@ -360,17 +437,19 @@ def version(zone, year: int, month: int) -> str:
     )
 
 
-def dispatch_table(*, member, zone, year: int, month: int, include_zone_row: bool | None = None) -> list[DispatchRow]:
+def dispatch_table(*, member, zone, year: int, month: int, include_zone_row: bool | None = None,
+                   data_version: str | None = None, inputs=None) -> list[DispatchRow]:
     """The dispatch table as ``member`` may see it.
 
     The whole zone is computed once per version of its data and kept in the shared cache; each member then gets
     the rows of their scope, ranked among all units of their group (not only the ones they see). Members who
-    see the whole zone also get the zone's rows.
+    see the whole zone also get the zone's rows. ``data_version``: ``version(zone, year, month)`` when the caller
+    has just read it; ``inputs``: see ``compute_rows``.
     """
     if include_zone_row is None:
         include_zone_row = member.scope in (member.Scope.ZONE, member.Scope.ALL)
-    rows = cached("dispatch", zone.pk, year, month, version=version(zone, year, month),
-                  compute=lambda: compute_rows(zone, year, month))
+    rows = cached("dispatch", zone.pk, year, month, version=data_version or version(zone, year, month),
+                  compute=lambda: compute_rows(zone, year, month, inputs))
     if not Indicator.objects.restrict(member).filter(zone=zone).exists():
         return []
     visible = None if member.scope in (member.Scope.ALL, member.Scope.ZONE) else \

@@ -21,8 +21,9 @@ from tuijin.org.models import Unit
 def monthly_history(*, zone, indicator: Indicator, years: list[int], unit=None) -> dict[int, list[float | None]]:
     """Year → 12 year-to-date values (display units) of the zone total or of one unit; None for a month whose
     total is not complete (or, for a unit, not yet submitted)."""
+    # read into sets and dicts: without the models' default ordering (which joins units and indicators to sort)
     rows = list(Actual.objects.filter(zone=zone, indicator=indicator, year__in=[*years, min(years) - 1])
-                .values_list("unit_id", "year", "month", "ytd", "state"))
+                .order_by().values_list("unit_id", "year", "month", "ytd", "state"))
     counted: dict[tuple[int, int], dict[int, Decimal]] = defaultdict(dict)
     filed_any: dict[tuple[int, int], set[int]] = defaultdict(set)
     for uid, y, m, ytd, state in rows:
@@ -32,10 +33,11 @@ def monthly_history(*, zone, indicator: Indicator, years: list[int], unit=None) 
     from_ledger = _ledger_months(zone, indicator, years, counted) if indicator.is_ledger else set()
     if unit is not None:
         return {y: [_display(indicator, counted[(y, m)].get(unit.pk)) for m in range(1, 13)] for y in years}
-    active = set(Unit.objects.filter(zone=zone, is_active=True, kind__in=FILING_KINDS).values_list("pk", flat=True))
+    active = set(Unit.objects.filter(zone=zone, is_active=True, kind__in=FILING_KINDS).order_by()
+                 .values_list("pk", flat=True))
     with_target = defaultdict(set)
     for uid, y in Target.objects.filter(zone=zone, indicator=indicator, year__in=years, unit__isnull=False) \
-            .values_list("unit_id", "year"):
+            .order_by().values_list("unit_id", "year"):
         with_target[y].add(uid)
     out = {}
     for y in years:
@@ -72,8 +74,9 @@ def _display(indicator: Indicator, stored: Decimal | None) -> float | None:
 
 def indicator_trend(*, member, zone, indicator_code: str, year: int, unit=None) -> dict:
     """This year against last year, month by month (display units), for the zone or one unit."""
+    # one indicator per code in a zone: by id, not the default ordering (which joins the zone)
     ind = Indicator.objects.restrict(member).filter(zone=zone, code=indicator_code).select_related(
-        "numerator", "denominator").first()
+        "numerator", "denominator").order_by("pk").first()
     if unit is not None and not Unit.objects.restrict(member).filter(pk=unit.pk).exists():
         ind = None
     if ind is None:

@@ -8,13 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from tuijin.core.cache import cached
 from tuijin.core.models import FilingPeriod
-from tuijin.core.scope import SYSTEM
 from tuijin.engine.numbers import format_fixed
-from tuijin.indicators.dispatch import FILING_KINDS, expected_figures
+from tuijin.indicators.dispatch import COUNTED, FILING_KINDS, expected_figures, month_inputs
 from tuijin.indicators.dispatch import version as dispatch_version
 from tuijin.indicators.models import NOT_FILED, Actual, FilingException, Indicator, Target
 from tuijin.org.models import Unit
@@ -75,15 +75,18 @@ class UnitFiling:
         return "、".join(parts)
 
 
-def filing_status(*, member, zone, year: int, month: int, unit=None) -> list[UnitFiling]:
+def filing_status(*, member, zone, year: int, month: int, unit=None, data_version: str | None = None,
+                  inputs=None) -> list[UnitFiling]:
     """Every unit in the member's scope expected to file the month (or that filed it), with what it has filed
     and what is missing; only ``unit`` when given (the filing page reads one unit's).
 
     The whole zone's is kept in the cache with the dispatch table (it reads what the dispatch reads, so the same
-    data version) and cut to the member's units."""
+    data version, ``data_version`` when the caller has just read it; ``inputs`` as for
+    ``dispatch.compute_rows``) and cut to the member's units."""
     if unit is None:
-        every = cached("filing-status", zone.pk, year, month, version=dispatch_version(zone, year, month),
-                       compute=lambda: _filing_status(SYSTEM, zone, year, month, None))
+        every = cached("filing-status", zone.pk, year, month,
+                       version=data_version or dispatch_version(zone, year, month),
+                       compute=lambda: _zone_filing_status(zone, year, month, inputs))
         visible = set(Unit.objects.restrict(member).filter(zone=zone).order_by().values_list("pk", flat=True))
         return [e for e in every if e.unit.pk in visible]
     return _filing_status(member, zone, year, month, unit)
@@ -117,6 +120,30 @@ def _filing_status(member, zone, year: int, month: int, unit) -> list[UnitFiling
         for uid, reason in FilingException.objects.filter(period=period).order_by().values_list("unit_id", "reason"):
             if uid in out:
                 out[uid].not_reported = reason
+    return [e for e in out.values() if e.expected or e.filed]
+
+
+def _zone_filing_status(zone, year: int, month: int, inputs=None) -> list[UnitFiling]:
+    """``_filing_status`` of the whole zone as the system sees it, from what the dispatch table reads
+    (``month_inputs``: kept while only figures not counted yet change, those read now)."""
+    reads, uncounted = inputs() if inputs is not None else month_inputs(zone, year, month)
+    expected = reads.expected
+    order = {i.pk: (i.sort_order, i.pk) for i in reads.indicators}
+    names = {i.pk: i.name for i in reads.indicators}
+    out = {u.pk: UnitFiling(unit=u, expected=len(expected.get(u.pk, ()))) for u in reads.units
+           if u.kind in FILING_KINDS}
+    filed: dict[int, set[int]] = {}
+    for uid, iid, _ytd, _last, state, reason in (*reads.counted, *uncounted):
+        entry = out.get(uid)
+        if entry is None:
+            continue
+        setattr(entry, state, getattr(entry, state) + 1)
+        filed.setdefault(uid, set()).add(iid)
+        if reason and not entry.return_reason:
+            entry.return_reason = reason
+    for uid, entry in out.items():
+        entry.missing = [names[i] for i in sorted(expected.get(uid, set()) - filed.get(uid, set()), key=order.get)]
+        entry.not_reported = reads.exceptions.get(uid, entry.not_reported)
     return [e for e in out.values() if e.expected or e.filed]
 
 
@@ -191,28 +218,79 @@ def filing_rows(*, member, unit, year: int, month: int) -> list[dict]:
     """What a unit files for a month: every filable indicator with its target, last month and state; the ones the
     unit is expected to report (``expected_figures``: a target, an earlier month, last year) first, the others marked
     not required (a zone-wide catalogue holds indicators that only one department reports)."""
-    zone = unit.zone_id  # the id: the unit's zone is not read for it
-    expected = expected_figures(zone, year, month, unit=unit).get(unit.pk, set())
-    actuals = {a.indicator_id: a for a in Actual.objects.restrict(member).filter(unit=unit, year=year, month=month)
-               .order_by()}
-    prev = dict(Actual.objects.filter(unit=unit, year=year, month=month - 1).order_by()
-                .values_list("indicator_id", "ytd")) if month > 1 else {}
-    last = dict(Actual.objects.filter(unit=unit, year=year - 1, month=month).order_by()
-                .values_list("indicator_id", "ytd"))
-    targets = dict(Target.objects.filter(unit=unit, year=year).order_by().values_list("indicator_id", "value"))
-    rows = []
-    for ind in indicator_list(member=member, zone=zone).exclude(rollup__in=NOT_FILED):
-        a = actuals.get(ind.pk)
-        rows.append({
-            "indicator": ind, "actual": a, "state": a.state if a else "",
-            "ytd": ind.to_display(a.ytd) if a else None,
-            "last_year_ytd": ind.to_display(a.last_year_ytd if a and a.last_year_ytd is not None else last.get(ind.pk)),
-            "last_year_known": ind.pk in last,
-            "previous": ind.to_display(prev.get(ind.pk)), "target": ind.to_display(targets.get(ind.pk)),
-            "expected": ind.pk in expected or a is not None,
-        })
-    return sorted(rows, key=lambda r: not r["expected"])  # stable: the catalogue's order within each part
+    return filing_month(member=member, unit=unit, year=year, month=month).rows
+
+
+class FilingMonth:
+    """One unit's month as the filing page needs it, from one read of its figures: the rows of the form
+    (``filing_rows``), what the unit is expected to report (``expected_figures`` for one unit) and its status
+    (``filing_status`` for one unit)."""
+
+    def __init__(self, *, member, unit, year: int, month: int):
+        self.unit, self.year, self.month = unit, year, month
+        zone = unit.zone_id  # the id: the unit's zone is not read for it
+        # The catalogue's order without the default ordering's join of the zone (one zone: the same order); filed
+        # indicators have no parts to join (``indicator_list``'s numerator and denominator).
+        indicators = list(Indicator.objects.restrict(member).filter(zone=zone).exclude(rollup__in=NOT_FILED)
+                          .order_by("sort_order", "id"))
+        filed_ids = {i.pk for i in indicators}
+        current, prev, last, earlier = {}, {}, {}, set()
+        # This month, the months before it this year and the same month last year, in one read.
+        for iid, y, m, ytd, last_ytd, state, reason in Actual.objects.restrict(member).filter(unit=unit).filter(
+                Q(year=year, month__lte=month) | Q(year=year - 1, month=month)).order_by().values_list(
+                "indicator_id", "year", "month", "ytd", "last_year_ytd", "state", "return_reason"):
+            if y != year:
+                last[iid] = ytd
+                continue
+            if m == month:
+                current[iid] = (ytd, last_ytd, state, reason)
+                continue
+            if m == month - 1:
+                prev[iid] = ytd
+            if state in COUNTED:
+                earlier.add(iid)
+        targets = dict(Target.objects.filter(unit=unit, year=year).order_by().values_list("indicator_id", "value"))
+        # expected_figures(zone, year, month, unit=unit), from the rows read above
+        if unit.is_active and unit.kind in FILING_KINDS:
+            self.expected = (set(targets) | earlier | set(last)) & filed_ids
+        else:
+            self.expected = set()
+        rows = []
+        for ind in indicators:
+            a = current.get(ind.pk)
+            rows.append({
+                "indicator": ind, "state": a[2] if a else "",
+                "ytd": ind.to_display(a[0]) if a else None,
+                "last_year_ytd": ind.to_display(a[1] if a and a[1] is not None else last.get(ind.pk)),
+                "last_year_known": ind.pk in last,
+                "previous": ind.to_display(prev.get(ind.pk)), "target": ind.to_display(targets.get(ind.pk)),
+                "expected": ind.pk in self.expected or a is not None,
+            })
+        self.rows = sorted(rows, key=lambda r: not r["expected"])  # stable: the catalogue's order within each part
+        self._indicators, self._current = indicators, current
+
+    def status(self, period: FilingPeriod | None) -> UnitFiling | None:
+        """``filing_status(..., unit=unit)``'s entry for the unit (None when it neither files nor is expected to);
+        ``period`` is the month's ``period_state``."""
+        entry = UnitFiling(unit=self.unit, expected=len(self.expected))
+        filed_ids = {i.pk for i in self._indicators}
+        for iid, (_ytd, _last, state, reason) in self._current.items():
+            if iid not in filed_ids:
+                continue  # figures once filed for an indicator now counted from the ledger are not counted
+            setattr(entry, state, getattr(entry, state) + 1)
+            if reason and not entry.return_reason:
+                entry.return_reason = reason
+        entry.missing = [i.name for i in self._indicators if i.pk in self.expected and i.pk not in self._current]
+        if period is not None:
+            entry.not_reported = FilingException.objects.filter(period=period, unit=self.unit).order_by() \
+                .values_list("reason", flat=True).first() or ""
+        return entry if entry.expected or entry.filed else None
+
+
+def filing_month(*, member, unit, year: int, month: int) -> FilingMonth:
+    return FilingMonth(member=member, unit=unit, year=year, month=month)
 
 
 def period_state(*, zone, year: int, month: int) -> FilingPeriod | None:
-    return FilingPeriod.objects.filter(zone=zone, year=year, month=month).first()
+    # one row per zone and month: by id, not the default ordering (which joins the zone)
+    return FilingPeriod.objects.filter(zone=zone, year=year, month=month).order_by("pk").first()

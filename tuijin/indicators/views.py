@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import escape
+from django.utils.formats import localize
 from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -18,9 +19,10 @@ from tuijin.core.cache import fragment_key
 from tuijin.core.periods import (PeriodError, current_period, parse_year, period_code, period_from_params,
                                  period_label)
 from tuijin.core.scope import require_office
+from tuijin.core.templatetags.core import fixed, percent
 from tuijin.engine.numbers import format_fixed, to_decimal
 from tuijin.indicators import history, selectors, services
-from tuijin.indicators.dispatch import dispatch_table
+from tuijin.indicators.dispatch import dispatch_table, month_inputs
 from tuijin.indicators.dispatch import version as dispatch_version
 from tuijin.indicators.exports import dispatch_json, dispatch_workbook
 from tuijin.indicators.forms import FilingForm
@@ -52,16 +54,21 @@ def dispatch_view(request):
     fmt = request.GET.get("format")
     show_all = request.GET.get("all") == "1"
     if fmt not in ("xlsx", "json"):  # the page: read only when its cached fragment is missing
+        data_version = dispatch_version(request.zone, year, month)
+        # read once for the table and the filing status when both are recomputed (after a save)
+        inputs = functools.cache(lambda: month_inputs(request.zone, year, month))
+
         @functools.cache
         def page():
             return _dispatch_page(request, dispatch_table(member=request.member, zone=request.zone, year=year,
-                                                          month=month), year, month, show_all)
+                                                          month=month, data_version=data_version, inputs=inputs),
+                                  year, month, show_all, data_version, inputs)
 
         context = {k: SimpleLazyObject(lambda k=k: page()[k]) for k in ("indicators", "body", "incomplete")}
         return render(request, "indicators/dispatch.html", _ctx(
             year, month, sort=request.GET.get("sort", ""), show_all=show_all, period_obj=SimpleLazyObject(
                 lambda: selectors.period_state(zone=request.zone, year=year, month=month)),
-            dispatch_key=fragment_key(request, dispatch_version(request.zone, year, month)), **context))
+            dispatch_key=fragment_key(request, data_version), **context))
     rows = dispatch_table(member=request.member, zone=request.zone, year=year, month=month)
     if fmt == "xlsx":
         codes = None if show_all else ([r.indicator_code for r in rows if r.main] or None)
@@ -75,7 +82,7 @@ def dispatch_view(request):
                             json_dumps_params={"ensure_ascii": False})
 
 
-def _dispatch_page(request, rows, year: int, month: int, show_all: bool) -> dict:
+def _dispatch_page(request, rows, year: int, month: int, show_all: bool, data_version: str, inputs) -> dict:
     """The dispatch page's header, rows (their cells as HTML) and the units not complete this month."""
     indicators, seen = [], set()
     for r in rows:
@@ -104,7 +111,8 @@ def _dispatch_page(request, rows, year: int, month: int, show_all: bool) -> dict
     for e in body:
         # 2,400 cells: built here in Python (_cell_html), the template engine would take most of the request's time
         e["row_html"] = mark_safe("".join(_cell_html(e["cells"].get(i["code"])) for i in indicators))
-    status = selectors.filing_status(member=request.member, zone=request.zone, year=year, month=month)
+    status = selectors.filing_status(member=request.member, zone=request.zone, year=year, month=month,
+                                     data_version=data_version, inputs=inputs)
     return {"indicators": indicators, "body": body, "incomplete": [s for s in status if not s.complete]}
 
 
@@ -157,7 +165,18 @@ def indicator_view(request, code):
              "last_year": trend["last_year"], "this_label": f"{year}年", "last_label": f"{year - 1}年",
              "unit": ind.unit, "name": ind.name}
     return render(request, "indicators/indicator.html", _ctx(
-        year, month, indicator=ind, rows=rows, zone_row=zone_row, outlook=outlook, chart=chart))
+        year, month, indicator=ind, rows=rows, lines=_indicator_lines(rows, ind.decimals), zone_row=zone_row,
+        outlook=outlook, chart=chart))
+
+
+def _indicator_lines(rows, decimals: int) -> list[dict]:
+    """The by-unit table's cells as text, worked out here once (the template's filters, per row and cell, cost
+    more than the rest of the page)."""
+    return [{"is_zone": r.is_zone, "unit": r.unit, "ytd": fixed(r.actual_ytd, decimals),
+             "target": fixed(r.target, decimals), "completion": percent(r.completion), "gap": fixed(r.pace_gap_pp, 1),
+             "last_year": fixed(r.last_year_ytd, decimals), "yoy": percent(r.yoy_growth),
+             "rank": _("No. %(n)s") % {"n": localize(r.rank)} if r.rank else "", "warning": r.warning,
+             "warning_reason": r.warning_reason} for r in rows]
 
 
 def unit_view(request, pk):
@@ -194,9 +213,10 @@ def filing_view(request):
         if unit is None:
             raise PermissionDenied(_("You may not file for this unit: it is outside your data scope."))
     else:
-        unit = member.unit if member.unit in units else units[0]
+        unit = next((u for u in units if u.pk == member.unit_id), units[0])
     year, month = _period(request)
-    rows = selectors.filing_rows(member=member, unit=unit, year=year, month=month)
+    sheet = selectors.filing_month(member=member, unit=unit, year=year, month=month)
+    rows = sheet.rows
     form = FilingForm(request.POST if request.method == "POST" else None, rows=rows,
                       indicators=selectors.indicator_list(member=member, zone=request.zone))
     confirm_needed: list[str] = []
@@ -229,12 +249,39 @@ def filing_view(request):
                     form.add_error(None, m)
         if form.errors:
             messages.error(request, _("Nothing was saved: correct the marked figures and save again."))
-    status = next((s for s in selectors.filing_status(member=member, zone=request.zone, year=year, month=month,
-                                                      unit=unit) if s.unit.pk == unit.pk), None)
+    period_obj = selectors.period_state(zone=request.zone, year=year, month=month)
     return render(request, "indicators/filing.html", _ctx(
-        year, month, unit=unit, units=units, lines=form.lines(), form=form, confirm_needed=confirm_needed,
-        period_obj=selectors.period_state(zone=request.zone, year=year, month=month), status=status,
-        badges=STATE_BADGES, action=request.POST.get("action", "save")))
+        year, month, unit=unit, units=units, form=form, confirm_needed=confirm_needed, period_obj=period_obj,
+        lines=_filing_lines(form, locked=bool(period_obj and period_obj.locked), office=member.is_office),
+        status=sheet.status(period_obj), action=request.POST.get("action", "save")))
+
+
+def _filing_lines(form, *, locked: bool, office: bool) -> list[dict]:
+    """The filing form's lines with what the template shows per line worked out once here (the numbers, the bound
+    fields' names, values and errors, read-only, the state's badge): the loop only prints them."""
+    out = []
+    for r in form.lines():
+        ind, ytd, last = r["indicator"], r["ytd_field"], r["last_field"]
+        colour, word = STATE_BADGES.get(r["state"], ("", ""))
+        line = {**r, "name": ind.name, "code": ind.code, "display_unit": ind.unit,
+                "target_text": format_fixed(r["target"], ind.decimals),
+                "previous_text": format_fixed(r["previous"], ind.decimals),
+                "ytd_id": ytd.id_for_label, "ytd_name": ytd.html_name, "ytd_errors": ytd.errors,
+                "ytd_value": _or_empty(ytd.value()), "locked": locked,
+                "ytd_readonly": locked or (not office and r["state"] in (Actual.State.SUBMITTED,
+                                                                          Actual.State.APPROVED)),
+                "badge_colour": colour, "badge_word": word}
+        if last is None:
+            line.update(has_error=bool(ytd.errors), last_year_text=format_fixed(r["last_year_ytd"], ind.decimals))
+        else:
+            line.update(has_error=bool(ytd.errors or last.errors), last_id=last.id_for_label,
+                        last_name=last.html_name, last_errors=last.errors, last_value=_or_empty(last.value()))
+        out.append(line)
+    return out
+
+
+def _or_empty(value):
+    return "" if value is None else value
 
 
 def review_view(request):
