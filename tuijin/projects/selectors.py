@@ -63,9 +63,10 @@ def lag_rule(zone) -> lag_engine.LagRule:
     return lag_engine.LagRule(s.due_soon_days, s.stale_days) if s else lag_engine.LagRule()
 
 
-def lag_map(projects, *, as_of: dt.date | None = None, zone) -> dict[int, dict]:
+def lag_map(projects, *, as_of: dt.date | None = None, zone, nodes: dict[int, list] | None = None) -> dict[int, dict]:
     """pk → {"light", "days_late", "lagging", "reason"} for every project given (a queryset or list), nodes
-    included, counted to ``as_of`` (default: the zone's as-of date, ``core.periods.as_of_date``).
+    included, counted to ``as_of`` (default: the zone's as-of date, ``core.periods.as_of_date``). ``nodes``: the
+    projects' nodes when the caller has read them already (pk → [(name, planned date, actual date)] in order).
 
     ``days_late`` is the one definition of docs/projects.md (engine/lag.py); ``lagging`` (red: a checkpoint overdue,
     or no progress filed for too long) decides the lagging list, the ledger's "lagging" filter and the bulletin."""
@@ -76,8 +77,8 @@ def lag_map(projects, *, as_of: dt.date | None = None, zone) -> dict[int, dict]:
         else [tuple(getattr(p, f) for f in fields) for p in projects]
     if not rows:
         return {}
-    nodes: dict[int, list] = {}
-    pks = [r[0] for r in rows]
+    pks = [r[0] for r in rows] if nodes is None else []  # the nodes to read: none when given
+    nodes = {} if nodes is None else nodes
     for chunk in range(0, len(pks), 5000):
         for pid, name, planned, actual in ProjectNode.objects.filter(project_id__in=pks[chunk:chunk + 5000]) \
                 .order_by("project_id", "seq").values_list("project_id", "name", "planned_date", "actual_date"):

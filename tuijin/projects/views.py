@@ -14,7 +14,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from tuijin.campaigns.models import Campaign
-from tuijin.core.cache import fragment_key
+from tuijin.core.cache import Rows, fragment_key, table_version
 from tuijin.core.downloads import wants_xlsx, xlsx_response
 from tuijin.core.forms import put_errors
 from tuijin.core.params import ListParams, read_params, warn_invalid
@@ -190,18 +190,66 @@ def detail(request, pk):
                 messages.error(request, m)
         except ProjectProgress.DoesNotExist as exc:
             raise Http404() from exc
-    lag = selectors.lag_map([project], as_of=as_of, zone=project.zone)[project.pk]
-    timeline = [{"code": c, "name": n, "planned": p, "actual": a,
+    # The nodes read once, for the lag and the table; dates as the page shows them (|date:"Y-m-d"), worked out here
+    # rather than per row in the template.
+    nodes = list(project.nodes.values("pk", "seq", "name", "planned_start", "planned_date", "actual_date"))
+    lag = selectors.lag_map([project], as_of=as_of, zone=project.zone, nodes={
+        project.pk: [(n["name"], n["planned_date"], n["actual_date"]) for n in nodes]})[project.pk]
+    for n in nodes:
+        n["late"] = not n["actual_date"] and bool(n["planned_date"]) and n["planned_date"] < as_of
+        n["planned_start_text"], n["planned_text"], n["actual_text"] = (
+            _ymd(n["planned_start"]), _ymd(n["planned_date"]), _ymd(n["actual_date"]))
+    timeline = [{"code": c, "name": n, "planned": _ymd(p) or "—", "actual": _ymd(a) or "—",
                  "late": bool(p and ((a and a > p) or (not a and p < as_of)))} for c, n, p, a in project.stage_dates()]
+    states = {v: str(label) for v, label in project.tickets.model._meta.get_field("state").flatchoices}
+    link = _link("tickets:detail")
+    tickets = [{"url": link(pk), "title": title, "state": states.get(state, state)}
+               for pk, title, state in project.tickets.values_list("pk", "title", "state")[:20]]
+    can_change = Project.objects.restrict(request.member, CHANGE).filter(pk=project.pk).exists()
+    progress_key = None
+    if can_change and not progress_form.is_bound:
+        # The empty progress form (its unit picker above all) is the same until the zone's units change: kept per
+        # member, address (the project), language, units and month.
+        progress_key = fragment_key(request, table_version(Rows(Unit, zone=project.zone_id)), as_of)
     context = {
-        "project": project, "lag": lag, "timeline": timeline, "nodes": project.nodes.all(),
-        "progress": project.progress.all()[:24], "progress_form": progress_form,
-        "tickets": project.tickets.all()[:20], "stage_choices": list(lifecycle.STAGE_NAMES.items()),
-        "can_change": Project.objects.restrict(request.member, CHANGE).filter(pk=project.pk).exists(),
-        "statuses": Project.Status.choices, "as_of": as_of,
-        "templates": NodePlanTemplate.objects.restrict(request.member).filter(zone=project.zone),
+        "project": project, "lag": lag, "timeline": timeline, "nodes": nodes,
+        "progress": _progress_rows(project, can_change), "progress_form": progress_form, "progress_key": progress_key,
+        "tickets": tickets, "stage_choices": list(lifecycle.STAGE_NAMES.items()), "can_change": can_change,
+        "statuses": Project.Status.choices, "as_of": as_of, "new_ticket_url": reverse("tickets:new"),
+        "templates": NodePlanTemplate.objects.restrict(request.member).filter(zone=project.zone).values(
+            "pk", "name", "category"),  # read only when the member may change the project
     }
     return render(request, "projects/detail.html", context)
+
+
+def _progress_rows(project, can_change: bool) -> list[dict]:
+    """The last 24 months of progress as the page lists them: the month, the amounts and the state in words worked
+    out here (with the template's own filters) rather than per row in the template."""
+    from django.contrib.humanize.templatetags.humanize import intcomma
+    from django.template.defaultfilters import floatformat
+
+    states = {v: str(label) for v, label in ProjectProgress.State.choices}
+    rows = list(project.progress.values("pk", "year", "month", "invested_month", "invested_ytd", "physical_progress",
+                                        "problems", "state", "return_reason")[:24])
+    for g in rows:
+        g["month_label"] = f"{g['year']}-{g['month']:02d}"  # as {{ year }}-{{ month|stringformat:"02d" }}
+        g["invested_month_text"] = intcomma(floatformat(g["invested_month"], "0"))
+        g["invested_ytd_text"] = intcomma(floatformat(g["invested_ytd"], "0"))
+        g["state_label"] = states.get(g["state"], g["state"])
+        g["submittable"] = can_change and g["state"] in (ProjectProgress.State.DRAFT, ProjectProgress.State.RETURNED)
+    return rows
+
+
+def _link(name: str):
+    """The address of the view ``name`` for any id, reversed once (the rows' links without a reversal each)."""
+    marker = 2147483647
+    address = reverse(name, args=[marker])
+    return lambda pk: address.replace(str(marker), str(pk))
+
+
+def _ymd(day) -> str:
+    """A date as ``|date:"Y-m-d"`` shows it ("" for none)."""
+    return day.isoformat() if day else ""
 
 
 def sponsored(request):

@@ -9,9 +9,11 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from tuijin.campaigns.models import KeyTask
+from tuijin.core.cache import Rows, fragment_key, table_version
 from tuijin.core.downloads import wants_xlsx, xlsx_response
 from tuijin.core.params import warn_invalid
 from tuijin.org.models import Unit
@@ -20,7 +22,7 @@ from tuijin.sheets.tabular import Column
 from tuijin.tickets import routing, selectors, services
 from tuijin.tickets.filters import TicketFilter
 from tuijin.tickets.forms import RateForm, TicketForm
-from tuijin.tickets.models import Ticket
+from tuijin.tickets.models import Ticket, TicketEvent
 
 
 def _form(request, *args, **kwargs) -> TicketForm:
@@ -45,18 +47,48 @@ def inbox(request):
         return redirect(reverse("tickets:inbox") + (f"?{back}" if back and "\n" not in back else ""))
     filters = {k: request.GET.get(k, "") for k in ("state", "unit", "source", "open", "task", "project", "q", "overdue")
                if request.GET.get(k)}
-    warn_invalid(request, TicketFilter(filters))  # a malformed filter: an empty list, and why
+    if filters:  # a malformed filter: an empty list, and why (no filter: nothing to check)
+        warn_invalid(request, TicketFilter(filters))
     qs = selectors.ticket_list(member=request.member, zone=request.zone, filters=filters)
     if wants_xlsx(request):
         return _inbox_xlsx(request, qs)
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    selectors.with_overdue(page.object_list)
     stats = selectors.ticket_stats_by_unit(member=request.member, zone=request.zone)
+    totals = selectors.ticket_totals(stats)
+    paginator = Paginator(qs.select_related(None).values(*selectors.ROW_FIELDS), 30)
+    if not filters:
+        paginator.count = totals["received"]  # the same tickets, counted by the figures by unit: no COUNT query
+    page = paginator.get_page(request.GET.get("page"))
+    # What each row shows, worked out here once per page (labels, addresses, words) rather than per row in the
+    # template.
+    sources, states, words = _labels(Ticket.Source.choices), _labels(Ticket.State.choices), _overdue_words()
+    link = _link("tickets:detail")
+    page.object_list = rows = selectors.inbox_rows(page.object_list)
+    for t in rows:
+        t.url, t.source_label, t.state_label = link(t.pk), sources.get(t.source, t.source), states.get(t.state, t.state)
+        t.overdue_text = "".join(words.get(k, words["resolve"]) + " " for k in t.overdue)
+        t.deadline_text = t.deadline.isoformat()  # as |date:"Y-m-d"
+    chosen = filters.get("unit", "")
+    units = [(pk, name, str(pk) == chosen) for pk, name in
+             Unit.objects.restrict(request.member).filter(zone=request.zone).values_list("pk", "name")]
     return render(request, "tickets/inbox.html", {"page": page, "stats": stats, "filters": filters,
                                                   "states": Ticket.State.choices, "query": request.GET.urlencode(),
-                                                  "units": Unit.objects.restrict(request.member).filter(
-                                                      zone=request.zone),
-                                                  "totals": selectors.ticket_totals(stats)})
+                                                  "units": units, "totals": totals})
+
+
+def _labels(choices) -> dict[str, str]:
+    """value → label in the current language, as ``get_FOO_display`` gives it."""
+    return {value: str(label) for value, label in choices}
+
+
+def _overdue_words() -> dict[str, str]:
+    return {"ack": _("not acknowledged"), "feedback": _("no feedback"), "resolve": _("not resolved")}
+
+
+def _link(name: str):
+    """The address of the view ``name`` for any id, reversed once (the rows' links without a reversal each)."""
+    marker = 2147483647
+    address = reverse(name, args=[marker])
+    return lambda pk: address.replace(str(marker), str(pk))
 
 
 def _inbox_xlsx(request, qs):
@@ -139,15 +171,17 @@ def suggest_unit(request):
     return JsonResponse({"value": unit.pk, "text": unit.name} if unit is not None else {})
 
 
-def _ticket_or_404(request, pk) -> Ticket:
-    t = selectors.followed_tickets(request.member).filter(pk=pk).first()
+def _ticket_or_404(request, pk, *related: str) -> Ticket:
+    t = selectors.followed_ticket(request.member, pk, *related)
     if t is None:
         raise Http404(_("No such ticket, or it is outside your data scope."))
     return t
 
 
 def detail(request, pk):
-    ticket = _ticket_or_404(request, pk)
+    # The page shows the unit (the project and key task, read when there are any, cost more to join than to read
+    # alone); a step (POST) reads the ticket anew in its service.
+    ticket = _ticket_or_404(request, pk, *(("assignee_unit",) if request.method != "POST" else ()))
     if request.method == "POST":
         try:
             if request.POST.get("action") == "rate":
@@ -165,15 +199,29 @@ def detail(request, pk):
     ticket.overdue = services.overdue_kinds(ticket, dt.datetime.now(dt.UTC))
     actions = services.ticket_actions(request.member, ticket)
     rate_form = RateForm() if services.can_rate(request.member, ticket) else None
-    return render(request, "tickets/detail.html", {"ticket": ticket, "events": ticket.events.all(),
-                                                   "actions": actions, "rate_form": rate_form})
+    # The steps (a ticket gathers many) are kept rendered until one is added or changed: read only on a miss.
+    events_key = fragment_key(request, table_version(Rows(TicketEvent, ticket=ticket.pk)))
+    return render(request, "tickets/detail.html", {"ticket": ticket, "actions": actions, "rate_form": rate_form,
+                                                   "events": SimpleLazyObject(lambda: _events(ticket)),
+                                                   "events_key": events_key})
+
+
+def _events(ticket) -> list[dict]:
+    """Every step of the ticket as its page lists them: plain values, labels, local times and attachment addresses
+    worked out here rather than per row in the template (a ticket gathers many steps)."""
+    actions, link = _labels(TicketEvent.Action.choices), _link("tickets:attachment")
+    events = list(ticket.events.values("pk", "action", "by_name", "created", "note", "attachment"))
+    for e in events:
+        e["action_label"] = actions.get(e["action"], e["action"])
+        e["time"] = timezone.localtime(e["created"]).strftime("%Y-%m-%d %H:%M")  # as |date:"Y-m-d H:i"
+        if e["attachment"]:
+            e["attachment_url"], e["attachment_name"] = link(e["pk"]), e["attachment"].rsplit("/", 1)[-1]
+    return events
 
 
 def attachment(request, pk):
     """An attachment of a ticket step, served only to those who may see the ticket."""
     from django.http import FileResponse
-
-    from tuijin.tickets.models import TicketEvent
 
     event = TicketEvent.objects.filter(pk=pk).select_related("ticket").first()
     if event is None or not event.attachment:

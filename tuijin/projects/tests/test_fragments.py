@@ -101,3 +101,78 @@ def test_fragment_key_varies_on_member_zone_language_address_and_version(world):
     world.office.role = world.office.Role.LEADER
     world.office.save()
     assert fragment_key(request(world.office), "v1") != base
+
+
+@pytest.mark.django_db
+class TestProgressFormFragment:
+    """The project page keeps its empty progress form (the unit picker above all) with ``{% cache %}``, keyed by
+    member, address, language, the zone's units and the as-of month."""
+
+    def _form(self, html):
+        start = html.index('name="action" value="progress"')
+        return html[start:html.index("</form>", start)]
+
+    def test_the_cached_form_is_the_form_and_unit_changes_show_at_once(self, world, projects, client_for):
+        from tuijin.core.scope import SYSTEM
+        from tuijin.org.services import unit_create, unit_update
+        from tuijin.org.models import Unit
+
+        c, url = client_for(world.office), f"/projects/{projects[0].pk}/"
+        first = _page(c, url)
+        assert "经济发展局" in self._form(first)
+        assert _page(c, url) == first  # served from the cache: the same bytes
+        unit_update(member=SYSTEM, unit=world.dept, name="经济发展和改革局")
+        assert "经济发展和改革局" in self._form(_page(c, url))
+        unit_create(member=SYSTEM, zone=world.zone_a, name="自然资源局", kind=Unit.Kind.DEPARTMENT,
+                    parent=world.office_unit)
+        assert "自然资源局" in self._form(_page(c, url))
+        unit_update(member=SYSTEM, unit=world.dept, is_active=False)
+        assert "经济发展和改革局" not in self._form(_page(c, url))
+
+    def test_the_month_follows_the_as_of_date(self, world, projects, client_for):
+        c, url = client_for(world.office), f"/projects/{projects[0].pk}/"
+        world.zone_a.as_of = dt.date(2023, 6, 15)
+        world.zone_a.save()
+        assert 'name="month" value="6"' in self._form(_page(c, url))
+        world.zone_a.as_of = dt.date(2023, 9, 1)
+        world.zone_a.save()
+        form = self._form(_page(c, url))
+        assert 'name="month" value="9"' in form and 'name="month" value="6"' not in form
+
+    def test_a_form_with_errors_is_drawn_anew_then_the_empty_one_again(self, world, projects, client_for):
+        c, url = client_for(world.office), f"/projects/{projects[0].pk}/"
+        empty = self._form(_page(c, url))
+        r = c.post(url, {"action": "progress", "year": "2023", "month": "13", "invested_month": "12.5",
+                         "physical_progress": "主体封顶"})
+        assert r.status_code == 200
+        bound = self._form(TOKEN.sub(r"\1…", r.content.decode()))
+        assert "主体封顶" in bound and 'value="13"' in bound and "text-danger" in bound
+        assert self._form(_page(c, url)) == empty
+
+    def test_never_shared_across_members_or_zones(self, world, projects, client_for):
+        from tuijin.projects.services import project_create
+
+        a = _page(client_for(world.office), f"/projects/{projects[0].pk}/")  # fills the cache first
+        assert "钵池街道" in self._form(a)
+        b = _page(client_for(world.office_b), f"/projects/{projects[3].pk}/")
+        assert "城南街道" in self._form(b) and "钵池街道" not in self._form(b)
+        street = client_for(world.staff1)
+        assert "钵池街道" in self._form(_page(street, f"/projects/{projects[0].pk}/"))
+        assert client_for(world.staff2).get(f"/projects/{projects[0].pk}/").status_code == 404
+        leader = _page(client_for(world.leader), f"/projects/{projects[0].pk}/")
+        assert 'value="progress"' not in leader  # a leader reads: no form, cached or not
+        other = project_create(member=world.office, zone=world.zone_a, code="P010", name="另一项目",
+                               category="industry", unit=world.street1, planned_investment=Decimal(100))
+        form = self._form(_page(client_for(world.office), f"/projects/{other.pk}/"))
+        assert f"project={other.pk}" in form and f"project={projects[0].pk}" not in form  # the picker's address
+
+    def test_planted_unit_name_stays_text(self, world, projects, client_for):
+        from tuijin.core.scope import SYSTEM
+        from tuijin.org.services import unit_update
+
+        planted = "<img src=x onerror=alert(1)>"
+        unit_update(member=SYSTEM, unit=world.dept, name=planted)
+        c = client_for(world.office)
+        for _ in range(2):  # rendered, then served from the cache
+            form = self._form(_page(c, f"/projects/{projects[0].pk}/"))
+            assert planted not in form and "&lt;img src=x onerror=alert(1)&gt;" in form
