@@ -453,3 +453,24 @@ def test_test_message_from_the_page(world, receiver, client_for, django_capture_
     assert len(receiver.requests) == 1 and "甲经济技术开发区" in receiver.requests[0]["json"]["text"]["content"]
     assert Delivery.objects.get().state == Delivery.State.SENT
     assert client_for(world.staff1).post("/notifications/channels/", {"action": "test"}).status_code == 403
+
+
+def test_only_a_write_that_can_change_a_count_makes_its_writer_recount(world, month, django_assert_num_queries):
+    """A draft figure's new value or a ticket's feedback changes nobody's count: the writer's next page reads the
+    cached count; a new figure, a submission or a state change recounts at once (notifications.receivers)."""
+    from tuijin.indicators.models import Actual
+    from tuijin.indicators.services import actual_save, actual_submit
+
+    z, ind = world.zone_a, month["general_budget_revenue"]
+    with as_member(world.staff2):
+        actual_save(member=world.staff2, unit=world.street2, indicator=ind, year=2023, month=6, ytd="3")
+    assert selectors.badges(world.staff2, z)["todo"] == 1  # recounted: a new figure
+    stored = Actual.objects.get(unit=world.street2, indicator=ind, year=2023, month=6).ytd
+    with as_member(world.staff2):
+        actual_save(member=world.staff2, unit=world.street2, indicator=ind, year=2023, month=6, ytd="4")
+    assert Actual.objects.get(unit=world.street2, indicator=ind, year=2023, month=6).ytd != stored
+    with django_assert_num_queries(0):
+        assert selectors.badges(world.staff2, z)["todo"] == 1  # a draft's value: no recount
+    with as_member(world.staff2):
+        actual_submit(member=world.staff2, unit=world.street2, year=2023, month=6)
+    assert selectors.badges(world.staff2, z)["todo"] == 0  # a state change: at once
