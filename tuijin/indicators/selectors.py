@@ -104,8 +104,20 @@ def _filing_status(member, zone, year: int, month: int, unit) -> list[UnitFiling
     if unit is not None:
         units, actuals = units.filter(pk=unit.pk), actuals.filter(unit=unit)
     out = {u.pk: UnitFiling(unit=u, expected=len(expected.get(u.pk, ()))) for u in units}
+    _tally(out, actuals.values_list("unit_id", "indicator_id", "state", "return_reason"), expected, names, order)
+    period = FilingPeriod.objects.filter(zone=zone, year=year, month=month).first()
+    if period is not None:
+        for uid, reason in FilingException.objects.filter(period=period).order_by().values_list("unit_id", "reason"):
+            if uid in out:
+                out[uid].not_reported = reason
+    return [e for e in out.values() if e.expected or e.filed]
+
+
+def _tally(out: dict, rows, expected: dict, names: dict, order: dict) -> None:
+    """Count each unit's figures by state into its ``UnitFiling`` and list the expected ones it has not filed.
+    ``rows``: (unit id, indicator id, state, return reason)."""
     filed: dict[int, set[int]] = {}
-    for uid, iid, state, reason in actuals.values_list("unit_id", "indicator_id", "state", "return_reason"):
+    for uid, iid, state, reason in rows:
         entry = out.get(uid)
         if entry is None:
             continue
@@ -115,12 +127,6 @@ def _filing_status(member, zone, year: int, month: int, unit) -> list[UnitFiling
             entry.return_reason = reason
     for uid, entry in out.items():
         entry.missing = [names[i] for i in sorted(expected.get(uid, set()) - filed.get(uid, set()), key=order.get)]
-    period = FilingPeriod.objects.filter(zone=zone, year=year, month=month).first()
-    if period is not None:
-        for uid, reason in FilingException.objects.filter(period=period).order_by().values_list("unit_id", "reason"):
-            if uid in out:
-                out[uid].not_reported = reason
-    return [e for e in out.values() if e.expected or e.filed]
 
 
 def _zone_filing_status(zone, year: int, month: int, inputs=None) -> list[UnitFiling]:
@@ -132,17 +138,9 @@ def _zone_filing_status(zone, year: int, month: int, inputs=None) -> list[UnitFi
     names = {i.pk: i.name for i in reads.indicators}
     out = {u.pk: UnitFiling(unit=u, expected=len(expected.get(u.pk, ()))) for u in reads.units
            if u.kind in FILING_KINDS}
-    filed: dict[int, set[int]] = {}
-    for uid, iid, _ytd, _last, state, reason in (*reads.counted, *uncounted):
-        entry = out.get(uid)
-        if entry is None:
-            continue
-        setattr(entry, state, getattr(entry, state) + 1)
-        filed.setdefault(uid, set()).add(iid)
-        if reason and not entry.return_reason:
-            entry.return_reason = reason
+    _tally(out, ((uid, iid, state, reason) for uid, iid, _ytd, _last, state, reason in (*reads.counted, *uncounted)),
+           expected, names, order)
     for uid, entry in out.items():
-        entry.missing = [names[i] for i in sorted(expected.get(uid, set()) - filed.get(uid, set()), key=order.get)]
         entry.not_reported = reads.exceptions.get(uid, entry.not_reported)
     return [e for e in out.values() if e.expected or e.filed]
 
