@@ -181,8 +181,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# The password check is Django's; the user of a request comes with their member in one read (accounts.backends).
-AUTHENTICATION_BACKENDS = ["tuijin.accounts.backends.MemberBackend"]
+# The password check is Django's; the user of a request comes with their member in one read (org.backends).
+AUTHENTICATION_BACKENDS = ["tuijin.org.backends.MemberBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"

@@ -9,7 +9,7 @@ def member_for(user) -> Member | None:
     if user is None or not user.is_authenticated:
         return None
     try:
-        member = user.member  # read with the user (accounts.backends.MemberBackend)
+        member = user.member  # read with the user (org.backends.MemberBackend)
     except Member.DoesNotExist:
         return None
     member.user = user  # the user the request already holds: no second read of it

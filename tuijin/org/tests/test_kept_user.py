@@ -1,8 +1,8 @@
-"""The signed-in user with their member, unit and zone, kept per process (accounts.backends.MemberBackend): a copy
+"""The signed-in user with their member, unit and zone, kept per process (org.backends.MemberBackend): a copy
 is served only while the rows are unchanged; any change is seen on the next request."""
 import pytest
 
-from tuijin.accounts.backends import _KEPT, MemberBackend
+from tuijin.org.backends import _KEPT, MemberBackend
 from tuijin.org.models import Member
 from tuijin.org.services import member_set_active, member_update, unit_update
 
