@@ -414,7 +414,9 @@ def test_database_queue_retries_with_run_after(world, month, closed_port_url, se
     from django_tasks_db.models import DBTaskResult
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-    set_channels(world, wecom_url=closed_port_url, email_enabled=False)
+    # the daily jobs off: after the zone's run hour the schedule would enqueue them too, whatever the test's clock
+    set_channels(world, wecom_url=closed_port_url, email_enabled=False, reminder_enabled=False,
+                 escalate_enabled=False)
     with as_member(world.office):
         services.filing_reminder_send(member=world.office, zone=world.zone_a, year=2023, month=6)
     d = Delivery.objects.get()
