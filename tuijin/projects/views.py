@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from tuijin.campaigns.models import Campaign
 from tuijin.core.cache import Rows, fragment_key, table_version
+from tuijin.core.display import choice_labels, link_for_ids
 from tuijin.core.downloads import wants_xlsx, xlsx_response
 from tuijin.core.forms import put_errors
 from tuijin.core.params import ListParams, read_params, warn_invalid
@@ -201,8 +202,8 @@ def detail(request, pk):
             _ymd(n["planned_start"]), _ymd(n["planned_date"]), _ymd(n["actual_date"]))
     timeline = [{"code": c, "name": n, "planned": _ymd(p) or "—", "actual": _ymd(a) or "—",
                  "late": bool(p and ((a and a > p) or (not a and p < as_of)))} for c, n, p, a in project.stage_dates()]
-    states = {v: str(label) for v, label in project.tickets.model._meta.get_field("state").flatchoices}
-    link = _link("tickets:detail")
+    states = choice_labels(project.tickets.model._meta.get_field("state").flatchoices)
+    link = link_for_ids("tickets:detail")
     tickets = [{"url": link(pk), "title": title, "state": states.get(state, state)}
                for pk, title, state in project.tickets.values_list("pk", "title", "state")[:20]]
     can_change = Project.objects.restrict(request.member, CHANGE).filter(pk=project.pk).exists()
@@ -228,7 +229,7 @@ def _progress_rows(project, can_change: bool) -> list[dict]:
     from django.contrib.humanize.templatetags.humanize import intcomma
     from django.template.defaultfilters import floatformat
 
-    states = {v: str(label) for v, label in ProjectProgress.State.choices}
+    states = choice_labels(ProjectProgress.State.choices)
     rows = list(project.progress.values("pk", "year", "month", "invested_month", "invested_ytd", "physical_progress",
                                         "problems", "state", "return_reason")[:24])
     for g in rows:
@@ -238,13 +239,6 @@ def _progress_rows(project, can_change: bool) -> list[dict]:
         g["state_label"] = states.get(g["state"], g["state"])
         g["submittable"] = can_change and g["state"] in (ProjectProgress.State.DRAFT, ProjectProgress.State.RETURNED)
     return rows
-
-
-def _link(name: str):
-    """The address of the view ``name`` for any id, reversed once (the rows' links without a reversal each)."""
-    marker = 2147483647
-    address = reverse(name, args=[marker])
-    return lambda pk: address.replace(str(marker), str(pk))
 
 
 def _ymd(day) -> str:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from tuijin.campaigns.models import KeyTask
 from tuijin.core.cache import Rows, fragment_key, table_version
+from tuijin.core.display import choice_labels, link_for_ids
 from tuijin.core.downloads import wants_xlsx, xlsx_response
 from tuijin.core.params import warn_invalid
 from tuijin.org.models import Unit
@@ -60,8 +61,9 @@ def inbox(request):
     page = paginator.get_page(request.GET.get("page"))
     # What each row shows, worked out here once per page (labels, addresses, words) rather than per row in the
     # template.
-    sources, states, words = _labels(Ticket.Source.choices), _labels(Ticket.State.choices), _overdue_words()
-    link = _link("tickets:detail")
+    sources, states = choice_labels(Ticket.Source.choices), choice_labels(Ticket.State.choices)
+    words = _overdue_words()
+    link = link_for_ids("tickets:detail")
     page.object_list = rows = selectors.inbox_rows(page.object_list)
     for t in rows:
         t.url, t.source_label, t.state_label = link(t.pk), sources.get(t.source, t.source), states.get(t.state, t.state)
@@ -75,20 +77,8 @@ def inbox(request):
                                                   "units": units, "totals": totals})
 
 
-def _labels(choices) -> dict[str, str]:
-    """value → label in the current language, as ``get_FOO_display`` gives it."""
-    return {value: str(label) for value, label in choices}
-
-
 def _overdue_words() -> dict[str, str]:
     return {"ack": _("not acknowledged"), "feedback": _("no feedback"), "resolve": _("not resolved")}
-
-
-def _link(name: str):
-    """The address of the view ``name`` for any id, reversed once (the rows' links without a reversal each)."""
-    marker = 2147483647
-    address = reverse(name, args=[marker])
-    return lambda pk: address.replace(str(marker), str(pk))
 
 
 def _inbox_xlsx(request, qs):
@@ -209,7 +199,7 @@ def detail(request, pk):
 def _events(ticket) -> list[dict]:
     """Every step of the ticket as its page lists them: plain values, labels, local times and attachment addresses
     worked out here rather than per row in the template (a ticket gathers many steps)."""
-    actions, link = _labels(TicketEvent.Action.choices), _link("tickets:attachment")
+    actions, link = choice_labels(TicketEvent.Action.choices), link_for_ids("tickets:attachment")
     events = list(ticket.events.values("pk", "action", "by_name", "created", "note", "attachment"))
     for e in events:
         e["action_label"] = actions.get(e["action"], e["action"])
