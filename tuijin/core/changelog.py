@@ -131,7 +131,8 @@ def on_pre_save(sender, instance, raw=False, **kwargs):
         return
     instance._changelog_before = None
     if instance.pk is not None and not instance._state.adding:
-        old = sender._base_manager.filter(pk=instance.pk).first()
+        # by its key alone: a model's default order (a ticket's starts with its zone's code) would join and sort
+        old = sender._base_manager.filter(pk=instance.pk).order_by().first()
         instance._changelog_before = snapshot(old) if old is not None else None
 
 
@@ -238,29 +239,63 @@ def describe(rows) -> list:
     for row in rows:
         by_type.setdefault(row.content_type_id, []).append(row)
     for group in by_type.values():
-        model = group[0].content_type.model_class()
-        fields = {f.attname: f for f in model._meta.concrete_fields if _shown(f)} if model else {}
-        names = _related_names(model, group) if model else {}
-        extra = getattr(model, "changelog_extra", {}) if model else {}
-        for row in group:
-            row.source_label = source_label(row.source)
-            row.action_label = str(ACTIONS.get(row.action, row.action))
-            row.described = []
-            for attname, before, after in row.changes():
-                if row.action == "create" and after in (None, ""):
-                    continue  # a new record's empty fields say nothing
-                if attname in extra:
-                    row.described.append((str(extra[attname]), _plain(before), _plain(after), False))
-                    continue
-                field = fields.get(attname)
-                if model is not None and field is None:
-                    continue
-                if field is None:
-                    row.described.append((attname, before, after, True))
-                else:
-                    row.described.append((str(field.verbose_name), _value(field, before, names),
-                                          _value(field, after, names), _is_data(field)))
+        _describe_group(group[0].content_type.model_class(), group)
     return rows
+
+
+class HistoryRow:
+    """One change of a record's history as its page shows it (``history_rows``), read as plain values: a record
+    page needs no ChangeLog instance, user or content type per row."""
+
+    __slots__ = ("time", "username", "source", "action", "before", "after", "source_label", "action_label",
+                 "described")
+
+    def __init__(self, time, username, source, action, before, after):
+        self.time, self.username, self.source, self.action, self.before, self.after = (
+            time, username, source, action, before, after)
+
+    def changes(self) -> list[tuple[str, object, object]]:
+        from tuijin.core.models import ChangeLog
+
+        return ChangeLog.changes(self)  # the one definition of what differs
+
+
+def history_rows(instance: models.Model, limit: int = 50) -> list[HistoryRow]:
+    """The change history of one record, newest first, described (``describe``) for its page: one query on the
+    change log alone (its content type is the record's; the user's name is kept on the row)."""
+    from tuijin.core.models import ChangeLog
+
+    ct = ContentType.objects.get_for_model(instance, for_concrete_model=True)
+    rows = [HistoryRow(*values) for values in ChangeLog.objects.filter(content_type=ct, object_id=instance.pk)
+            .order_by("-time", "-id").values_list("time", "username", "source", "action", "before", "after")[:limit]]
+    if rows:
+        _describe_group(ct.model_class(), rows)
+    return rows
+
+
+def _describe_group(model, group) -> None:
+    """``describe`` for rows of one model (None: a model that no longer exists)."""
+    fields = {f.attname: f for f in model._meta.concrete_fields if _shown(f)} if model else {}
+    names = _related_names(model, group) if model else {}
+    extra = getattr(model, "changelog_extra", {}) if model else {}
+    for row in group:
+        row.source_label = source_label(row.source)
+        row.action_label = str(ACTIONS.get(row.action, row.action))
+        row.described = []
+        for attname, before, after in row.changes():
+            if row.action == "create" and after in (None, ""):
+                continue  # a new record's empty fields say nothing
+            if attname in extra:
+                row.described.append((str(extra[attname]), _plain(before), _plain(after), False))
+                continue
+            field = fields.get(attname)
+            if model is not None and field is None:
+                continue
+            if field is None:
+                row.described.append((attname, before, after, True))
+            else:
+                row.described.append((str(field.verbose_name), _value(field, before, names),
+                                      _value(field, after, names), _is_data(field)))
 
 
 def _plain(value) -> str:

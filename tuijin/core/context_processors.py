@@ -1,10 +1,11 @@
-"""The top bar's links, reversed once per process: every page shows them, and reversing twenty names on every page
-cost more than the rest of the bar."""
+"""The top bar's links, reversed once per process, and its section names, translated once per language: every page
+shows them, and reversing twenty names and translating ten on every page cost more than the rest of the bar."""
 from __future__ import annotations
 
 import functools
 
 from django.urls import NoReverseMatch, get_script_prefix, reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 # (url name, label, the paths where it is the current section)
@@ -40,9 +41,18 @@ def _urls(prefix: str) -> dict[str, str]:
     return out
 
 
+@functools.cache
+def _bar(prefix: str, language: str | None) -> tuple[tuple, dict[str, str]]:
+    """(the sections as (address, name in ``language``, paths)), the other links) for the active language."""
+    urls = _urls(prefix)
+    sections = tuple((urls[name], str(label), paths) for name, label, paths in SECTIONS if urls[name])
+    return sections, {key: urls[name] for key, name in LINKS.items()}
+
+
 def top_bar(request):
     if getattr(request, "member", None) is None:
         return {}
-    urls, path = _urls(get_script_prefix()), request.path
-    sections = [(urls[name], label, path.startswith(paths)) for name, label, paths in SECTIONS if urls[name]]
-    return {"tj_sections": sections, "tj_links": {key: urls[name] for key, name in LINKS.items()}}
+    sections, links = _bar(get_script_prefix(), get_language())
+    path = request.path
+    return {"tj_sections": [(href, label, path.startswith(paths)) for href, label, paths in sections],
+            "tj_links": links}

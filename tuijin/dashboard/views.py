@@ -1,38 +1,33 @@
-from django.shortcuts import render
+import functools
 
-from tuijin.bulletins.selectors import PeriodError, bulletin_data_cached, bulletin_period
-from tuijin.core.periods import current_period, is_locked, period_code, period_from_params, period_label
-from tuijin.indicators.history import indicator_trend_cached
-from tuijin.projects import selectors as proj
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+
+from tuijin.bulletins.selectors import bulletin_period
+from tuijin.core.cache import fragment_key
+from tuijin.core.periods import as_of_date, current_period, period_code, period_from_params, period_label
+from tuijin.dashboard.selectors import CockpitReads
+
+FIGURES = ("data", "error", "cards", "battle", "locked", "charts")  # read only when the fragments are missing
 
 
 def cockpit(request):
     """The leaders' cockpit: the bulletin's own data (same selectors), with charts and drill-downs.
 
-    It opens on the newest locked month, so leaders read final figures; another month can be chosen."""
+    It opens on the newest locked month, so leaders read final figures; another month can be chosen. Everything
+    but the ticket figures is kept rendered per member and data version (``cockpit_key``) and read only when that
+    fragment is missing; the zone's today is in the key (days late, the months that may be chosen)."""
     zone = request.zone
     default = bulletin_period(zone) or current_period(zone)
     year, month = period_from_params(request.GET, zone, default=default)
-    try:
-        data = bulletin_data_cached(member=request.member, zone=zone, year=year, month=month)
-        error = ""
-    except PeriodError as exc:
-        data, error = None, str(exc)
-    main = next((r["indicator_code"] for r in data["indicator_rows"] if r["main"]), "general_budget_revenue") \
-        if data else "general_budget_revenue"
-    trend = indicator_trend_cached(member=request.member, zone=zone, indicator_code=main, year=year)
-    funnel, battle = proj.cockpit_projects(member=request.member, zone=zone)
-    ind = trend["indicator"]
-    charts = {
-        "trend": {"name": ind.name if ind else "", "unit": ind.unit if ind else "", "this_year": trend["this_year"],
-                  "last_year": trend["last_year"], "this_label": f"{year}年", "last_label": f"{year - 1}年",
-                  "months": [f"{m}月" for m in range(1, 13)]},
-        "funnel": [{"name": f["name"], "value": f["count"]} for f in funnel],
-        "tickets": [{"name": s["unit"], "received": s["received"], "resolved": s["resolved"]}
-                    for s in (data["tickets"] if data else [])][:12],
-    }
+    as_of = as_of_date(zone)
+    reads = CockpitReads(member=request.member, zone=zone, year=year, month=month, as_of=as_of)
+    figures_version, tickets_version = reads.versions()
+    figures = functools.cache(reads.figures)
     return render(request, "dashboard/cockpit.html", {
-        "data": data, "error": error, "year": year, "month": month, "period": period_code(year, month),
-        "period_label": period_label(year, month), "locked": is_locked(zone, year, month),
-        "cards": [r for r in (data["indicator_rows"] if data else []) if r["main"]],
-        "battle": battle, "charts": charts, "screen": request.GET.get("screen") == "1"})
+        "year": year, "month": month, "period": period_code(year, month), "period_label": period_label(year, month),
+        "screen": request.GET.get("screen") == "1",
+        "cockpit_key": fragment_key(request, year, month, figures_version, as_of, timezone.localdate()),
+        "tickets": reads.tickets(tickets_version),
+        **{k: SimpleLazyObject(lambda k=k: figures()[k]) for k in FIGURES}})

@@ -15,6 +15,7 @@ The bulletin, the cockpit, the API, ``tuijin dispatch`` and the assessment runs 
 """
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 from decimal import Decimal
@@ -277,46 +278,61 @@ def _zone_rows_meta(indicators, totals, targets, cells):
     return out
 
 
-def compute_rows(zone, year: int, month: int, inputs=None) -> list[DispatchRow]:
+def compute_rows(zone, year: int, month: int, inputs=None, units=None) -> list[DispatchRow]:
     """Every row of the zone (all units), as the system sees it; ``dispatch_table`` cuts it to a member's scope.
-    ``inputs``: a function giving ``month_inputs(zone, year, month)``, when the caller shares them."""
+    ``inputs``: a function giving ``month_inputs(zone, year, month)``, when the caller shares them. ``units``: the
+    ids of the only units whose rows are wanted, without zone rows (a member who sees a few units: after each draft
+    save, a unit's member reads the table again). Rows of other units are still computed where they are ranked
+    (counted, in a group): every other value of a row is its own, so those are all it needs."""
     reads, uncounted = inputs() if inputs is not None else month_inputs(zone, year, month)
-    indicators, units, plans, expected = reads.indicators, reads.units, reads.plans, reads.expected
+    indicators, plans, expected = reads.indicators, reads.plans, reads.expected
     exceptions, warn = reads.exceptions, reads.warn
     cells, targets = _load(reads, uncounted)
-    totals = _totals(indicators, units, cells, expected)
+    only = None if units is None else set(units)
 
     # meta: (unit or None, indicator, ytd, target, last, state, counted, reported, expected_n)
     meta = []
-    with_ids = [(u, u.pk) for u in units]  # ids read once: units × indicators pairs
+    append = meta.append
+    with_ids = [(u, u.pk, bool(u.group)) for u in reads.units]  # ids read once: units × indicators pairs
+    no_cell = _Cell()
     for ind in indicators:
         iid = ind.pk
         if ind.is_computed:
             num_id, den_id = ind.numerator_id, ind.denominator_id
-            for u, uid in with_ids:
+            for u, uid, grouped in with_ids:
                 num, den = cells.get((uid, num_id)), cells.get((uid, den_id))
                 if num is None or den is None or num.ytd is None or den.ytd is None:
                     continue
+                counted = num.counted and den.counted
+                if only is not None and uid not in only and not (grouped and counted):
+                    continue  # neither wanted nor ranked
                 state = num.state if num.state == den.state else min(num.state, den.state, key=_state_order)
-                meta.append((u, ind, _ratio(num.ytd, den.ytd), None, _ratio(num.last, den.last), state,
-                             num.counted and den.counted, None, None))
+                append((u, ind, _ratio(num.ytd, den.ytd), None, _ratio(num.last, den.last), state, counted, None,
+                        None))
             continue
-        for u, uid in with_ids:
-            cell = cells.get((uid, iid))
-            tgt = targets.get((uid, iid))
+        to_display = ind.to_display
+        for u, uid, grouped in with_ids:
+            key = (uid, iid)
+            cell = cells.get(key)
+            tgt = targets.get(key)
             if (cell is None or cell.ytd is None) and tgt is None and iid not in expected.get(uid, ()):
                 continue
-            cell = cell or _Cell()
-            meta.append((u, ind, ind.to_display(cell.ytd), ind.to_display(tgt), ind.to_display(cell.last),
-                         "" if cell.state == LEDGER else cell.state, cell.counted, None, None))
-    for ind, ytd, tgt, last, reported, expected_n in _zone_rows_meta(indicators, totals, targets, cells):
-        meta.append((None, ind, ytd, tgt, last, "", True, reported, expected_n))
+            cell = cell or no_cell
+            counted = cell.counted
+            if only is not None and uid not in only and not (grouped and counted):
+                continue  # neither wanted nor ranked
+            append((u, ind, to_display(cell.ytd), to_display(tgt), to_display(cell.last),
+                    "" if cell.state == LEDGER else cell.state, counted, None, None))
+    if only is None:
+        totals = _totals(indicators, reads.units, cells, expected)
+        for ind, ytd, tgt, last, reported, expected_n in _zone_rows_meta(indicators, totals, targets, cells):
+            append((None, ind, ytd, tgt, last, "", True, reported, expected_n))
 
     n = len(meta)
     complete = np.array([m[7] is None or m[7] >= m[8] for m in meta], dtype=bool)
     target = np.array([_f(m[3]) for m in meta])
     target[~complete] = NAN  # a partial total is not measured against the full-year target
-    progress: dict[int, float] = {}  # once per indicator
+    progress: dict[int, float] = {}  # once per indicator, of those shown only (a plan is checked when used)
 
     def time_progress(ind) -> float:
         if ind.pk not in progress:
@@ -332,30 +348,39 @@ def compute_rows(zone, year: int, month: int, inputs=None) -> list[DispatchRow]:
         segment=_segments(meta),
     )
     res = eng.dispatch(inp, warn)
-    # Python values once (indexing numpy arrays element by element costs more than the whole computation)
+    # Python values once (indexing numpy arrays element by element costs more than the whole computation); NaN is
+    # the only float not equal to itself: None, as eng.to_plain and eng.rank_or_none say
     completions, gaps, yoys = res.completion.tolist(), res.pace_gap_pp.tolist(), res.yoy_growth.tolist()
     levels, ranks, progresses = res.warning.tolist(), res.rank.tolist(), inp.time_progress.tolist()
+    # what a row says of its indicator, read once per indicator
+    about = {ind.pk: dict(indicator=ind.name, indicator_code=ind.code, indicator_id=ind.pk, display_unit=ind.unit,
+                          decimals=ind.decimals, computed=ind.is_computed, main=ind.is_main, source=ind.source)
+             for ind in indicators}
+    zone_code, zone_name = zone.code, zone.name
     rows = []
     for i, (u, ind, ytd, tgt, last, state, counted, reported, expected_n) in enumerate(meta):
-        comp, gap, yoy = eng.to_plain(completions[i]), eng.to_plain(gaps[i]), eng.to_plain(yoys[i])
+        uid = u.pk if u is not None else None
+        if only is not None and uid not in only:
+            continue  # computed for its rank only
+        comp, gap, yoy, rank = completions[i], gaps[i], yoys[i], ranks[i]
+        comp, gap, yoy = (comp if comp == comp else None), (gap if gap == gap else None), \
+            (yoy if yoy == yoy else None)
         level = str(levels[i])
         is_zone = u is None
-        cell = cells.get((u.pk if u else None, ind.pk))
+        cell = cells.get((uid, ind.pk))
         abnormal = cell is not None and cell.flagged
         reason = _reason(level, gap, yoy, ind, ytd, state, is_zone, reported, expected_n)
         if abnormal:
             reason = ABNORMAL + ";" + reason
         rows.append(DispatchRow(
-            zone=zone.code, unit=u.name if u else zone.name, unit_id=u.pk if u else None,
-            group=u.group if u else "", is_zone=is_zone, indicator=ind.name, indicator_code=ind.code,
-            indicator_id=ind.pk, display_unit=ind.unit, decimals=ind.decimals, computed=ind.is_computed,
-            main=ind.is_main, actual_ytd=ytd, target=tgt, last_year_ytd=last, completion=comp,
+            zone=zone_code, unit=u.name if u else zone_name, unit_id=uid, group=u.group if u else "",
+            is_zone=is_zone, **about[ind.pk], actual_ytd=ytd, target=tgt, last_year_ytd=last, completion=comp,
             time_progress=float(progresses[i]), pace_gap_pp=gap, yoy_growth=yoy,
-            rank=eng.rank_or_none(ranks[i]), warning=level, warning_reason=reason, state=state,
+            rank=int(rank) if rank == rank else None, warning=level, warning_reason=reason, state=state,
             counted_in_total=bool(counted) and not is_zone,
-            not_reported=exceptions.get(u.pk, "") if u is not None and not counted else "",
+            not_reported=exceptions.get(uid, "") if u is not None and not counted else "",
             units_reported=reported, units_expected=expected_n,
-            complete=None if not is_zone else bool(reported >= expected_n), abnormal=abnormal, source=ind.source))
+            complete=None if not is_zone else bool(reported >= expected_n), abnormal=abnormal))
     return rows
 
 
@@ -448,12 +473,22 @@ def dispatch_table(*, member, zone, year: int, month: int, include_zone_row: boo
     """
     if include_zone_row is None:
         include_zone_row = member.scope in (member.Scope.ZONE, member.Scope.ALL)
-    rows = cached("dispatch", zone.pk, year, month, version=data_version or version(zone, year, month),
-                  compute=lambda: compute_rows(zone, year, month, inputs))
     if not Indicator.objects.restrict(member).filter(zone=zone).exists():
         return []
-    visible = None if member.scope in (member.Scope.ALL, member.Scope.ZONE) else \
-        set(Unit.objects.restrict(member).filter(zone=zone).values_list("pk", flat=True))
+    data_version = data_version or version(zone, year, month)
+    if member.scope in (member.Scope.ALL, member.Scope.ZONE):
+        visible = None
+    else:
+        visible = sorted(Unit.objects.restrict(member).filter(zone=zone).order_by().values_list("pk", flat=True))
+        if not include_zone_row:
+            # Only the member's units: computed for them alone (and kept by their ids), not the whole zone after
+            # every draft save; the same rows as the whole zone's cut to them (tests/test_dispatch_units.py).
+            ids = hashlib.sha1(",".join(map(str, visible)).encode()).hexdigest()[:20]
+            return cached("dispatch-units", zone.pk, year, month, ids, version=data_version,
+                          compute=lambda: compute_rows(zone, year, month, inputs, units=visible))
+        visible = set(visible)
+    rows = cached("dispatch", zone.pk, year, month, version=data_version,
+                  compute=lambda: compute_rows(zone, year, month, inputs))
     return [r for r in rows if (r.is_zone and include_zone_row) or
             (not r.is_zone and (visible is None or r.unit_id in visible))]
 

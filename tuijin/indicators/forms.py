@@ -22,18 +22,20 @@ class FilingForm(forms.Form):
     def __init__(self, *args, rows: list[dict], indicators=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.rows = rows
-        self._catalogue = indicators  # the zone's whole catalogue, read only when a stray cell is posted
+        # the zone's whole catalogue (or a function giving it), read only when a stray cell is posted
+        self._catalogue = indicators
         for r in rows:
             ind = r["indicator"]
             self.fields[f"ytd_{ind.pk}"] = forms.CharField(required=False, label=ind.name, max_length=40,
-                                                           initial=_initial(r["ytd"]))
+                                                           initial=cell_text(r["ytd"]))
             if not r["last_year_known"]:
                 self.fields[f"last_{ind.pk}"] = forms.CharField(required=False, label=ind.name, max_length=40,
-                                                                initial=_initial(r["last_year_ytd"]))
+                                                                initial=cell_text(r["last_year_ytd"]))
 
     @cached_property
     def indicators(self) -> dict:
-        return {i.pk: i for i in (self._catalogue or [])}
+        catalogue = self._catalogue() if callable(self._catalogue) else self._catalogue
+        return {i.pk: i for i in (catalogue or [])}
 
     def clean(self):
         cleaned = super().clean()
@@ -77,14 +79,19 @@ class FilingForm(forms.Form):
             out.append((ind, ytd, last))
         return out
 
-    def lines(self) -> list[dict]:
-        """What the template shows per indicator: the stored row with its bound fields (typed values kept)."""
-        return [{**r, "ytd_field": self[f"ytd_{r['indicator'].pk}"],
-                 "last_field": self[f"last_{r['indicator'].pk}"] if f"last_{r['indicator'].pk}" in self.fields else None}
-                for r in self.rows]
+
+def cell(form: FilingForm | None, name: str, stored: Decimal | None) -> tuple[str, list]:
+    """What the input ``name`` of the filing form shows, and its errors, without building its bound field: the
+    text as posted (the bound field's ``value()``), else the stored figure (its ``initial``). ``form`` None: the
+    page of the stored month, no form built."""
+    if form is None or not form.is_bound:
+        return cell_text(stored), []
+    value = form.data.get(name)
+    return ("" if value is None else value), form.errors.get(name, [])
 
 
-def _initial(value: Decimal | None) -> str:
+def cell_text(value: Decimal | None) -> str:
+    """A stored figure as the form's input shows it: plain digits without trailing zeros, "" for none."""
     if value is None:
         return ""
     text = f"{value:f}"

@@ -53,6 +53,29 @@ def monthly_history(*, zone, indicator: Indicator, years: list[int], unit=None) 
     return out
 
 
+def cached_history(*, zone, indicator: Indicator, years: list[int], unit=None) -> dict[int, list[float | None]]:
+    """``monthly_history`` kept in the cache until what it reads changes: the indicator's submitted and approved
+    figures of these years (a draft or returned figure is never counted, so a draft save leaves it alone), every
+    figure of the years before them (``filed_any``: filed the same month last year makes a unit expected), its
+    targets, the zone's units and catalogue, and for a ledger indicator the ledger and the zone's today."""
+    z, before = zone.pk, tuple(sorted({y - 1 for y in years}))
+    parts = [Rows(Actual, zone=z, indicator=indicator.pk, year=tuple(sorted({*years, *before})),
+                  state=tuple(str(s) for s in COUNTED)),
+             Rows(Actual, zone=z, indicator=indicator.pk, year=before),
+             Rows(Target, zone=z, indicator=indicator.pk, year=tuple(years)),
+             Rows(Unit, zone=z), Rows(Indicator, zone=z)]
+    today = ""
+    if indicator.is_ledger:
+        from tuijin.projects.models import Project
+        from tuijin.promotion.models import Capital
+
+        parts += [Rows(Project, zone=z), Rows(Capital, zone=z)]
+        today = as_of_date(zone).isoformat()  # months after the zone's today are not filled from the ledger
+    return cached("history", z, indicator.pk, ",".join(map(str, years)), unit.pk if unit is not None else "zone",
+                  today, version=table_version(*parts),
+                  compute=lambda: monthly_history(zone=zone, indicator=indicator, years=years, unit=unit))
+
+
 def _ledger_months(zone, indicator: Indicator, years: list[int], counted: dict) -> set[tuple[int, int]]:
     """Fill the months of a ledger indicator with the ledger's counts per unit, up to the zone's today (a month for
     which figures were filed, before the zone counted it from its ledger, keeps them); the months filled, whose
@@ -83,11 +106,11 @@ def indicator_trend(*, member, zone, indicator_code: str, year: int, unit=None) 
         return {"indicator": None, "months": list(range(1, 13)), "this_year": [], "last_year": []}
     years = [year - 1, year]
     if ind.is_computed:
-        num = monthly_history(zone=zone, indicator=ind.numerator, years=years, unit=unit)
-        den = monthly_history(zone=zone, indicator=ind.denominator, years=years, unit=unit)
+        num = cached_history(zone=zone, indicator=ind.numerator, years=years, unit=unit)
+        den = cached_history(zone=zone, indicator=ind.denominator, years=years, unit=unit)
         hist = {y: [None if a is None or not b else a / b * 100 for a, b in zip(num[y], den[y])] for y in years}
     else:
-        hist = monthly_history(zone=zone, indicator=ind, years=years, unit=unit)
+        hist = cached_history(zone=zone, indicator=ind, years=years, unit=unit)
     return {"indicator": ind, "months": list(range(1, 13)), "this_year": hist[year], "last_year": hist[year - 1]}
 
 
@@ -109,6 +132,33 @@ def indicator_trend_cached(*, member, zone, indicator_code: str, year: int) -> d
                   compute=lambda: indicator_trend(member=member, zone=zone, indicator_code=indicator_code, year=year))
 
 
+def indicator_page_version(*, zone, code: str, year: int, month: int) -> str:
+    """Changes whenever anything the indicator page of ``code`` shows changes: the figures and targets of the
+    indicator (and of its parts, for a ratio) in the years its trend and outlook read, and the zone-wide tables its
+    dispatch rows read (catalogue, units, rules, monthly plans, the month's period and exceptions, the ledger).
+    Each unit's row, rank and the zone's row of an indicator read that indicator's figures only, so a draft of
+    another indicator (a unit's save changes one or a few) leaves it alone."""
+    from django.db import connection
+
+    from tuijin.core.models import FilingPeriod
+    from tuijin.indicators.models import DispatchRule, FilingException, MonthlyPlan
+    from tuijin.projects.models import Project
+    from tuijin.promotion.models import Capital
+
+    z, params = zone.pk, []
+    sql = Rows(Indicator, zone=z, code=code).sql(connection.ops.quote_name, params, "id, numerator_id, denominator_id")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        ids = tuple(sorted({i for row in cursor.fetchall() for i in row if i is not None}))
+    years = tuple(range(year - 6, year + 1))  # the outlook reads five years back, each with the year before it
+    period = Rows(FilingPeriod, zone=z, year=year, month=month)
+    return table_version(
+        Rows(Actual, zone=z, indicator=ids, year=years), Rows(Target, zone=z, indicator=ids, year=years),
+        Rows(Indicator, zone=z), Rows(Unit, zone=z), Rows(DispatchRule, zone=z), Rows(MonthlyPlan, zone=z, year=year),
+        period, Rows(FilingException, zone=z, period=period), Rows(Project, zone=z), Rows(Capital, zone=z),
+    ) + f":{','.join(map(str, ids))}:{as_of_date(zone).isoformat()}"
+
+
 def outlook_for(*, zone, indicator: Indicator, year: int, month: int, row) -> Outlook:
     """The year-end outlook from a zone row of the dispatch table; none from an incomplete month."""
     if row is None or row.actual_ytd is None:
@@ -116,5 +166,5 @@ def outlook_for(*, zone, indicator: Indicator, year: int, month: int, row) -> Ou
     if row.complete is False:
         return Outlook(None, None, None, None, 0, f"本月合计不完整(已报{row.units_reported}/{row.units_expected}个单位),"
                                                   f"待报齐后预测")
-    history = monthly_history(zone=zone, indicator=indicator, years=list(range(year - 5, year)))
+    history = cached_history(zone=zone, indicator=indicator, years=list(range(year - 5, year)))
     return outlook(float(row.actual_ytd), month, history, None if row.target is None else float(row.target))

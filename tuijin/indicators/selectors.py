@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from tuijin.core.cache import cached
+from tuijin.core.cache import Rows, cached, table_version
 from tuijin.core.models import FilingPeriod
 from tuijin.engine.numbers import format_fixed
 from tuijin.indicators.dispatch import COUNTED, FILING_KINDS, expected_figures, month_inputs
@@ -285,8 +285,51 @@ class FilingMonth:
         return entry if entry.expected or entry.filed else None
 
 
-def filing_month(*, member, unit, year: int, month: int) -> FilingMonth:
-    return FilingMonth(member=member, unit=unit, year=year, month=month)
+def _member_key(member) -> str:
+    """What of a web member a kept read varies on: the member, whose last change covers role, scope and unit."""
+    return f"{member.pk}:{member.updated}:{member.role}:{member.scope}:{member.unit_id}:{member.zone_id}"
+
+
+def filing_units(*, member, zone) -> list[Unit]:
+    """The active units ``member`` may file for in ``zone``, in the zone's order: the filing page's choice (and its
+    check of the unit asked for). Kept per member and version of the zone's units (their paths are the scope)."""
+    units = cached("filing-units", zone.pk, _member_key(member), member.is_active,
+                   version=table_version(Rows(Unit, zone=zone.pk)),
+                   compute=lambda: list(Unit.objects.restrict(member, "change").filter(
+                       zone=zone, is_active=True, kind__in=FILING_KINDS).order_by("sort_order", "id")))
+    zone_field = Unit._meta.get_field("zone")
+    for u in units:  # the zone given (the filter's): a filing's checks read it, not the database
+        zone_field.set_cached_value(u, zone)
+    return units
+
+
+def filing_month(*, member, unit, year: int, month: int, version: str | None = None) -> FilingMonth:
+    """``FilingMonth``; with ``version`` (``filing_version``, just read by the caller), kept in the cache per member
+    and version: the save that follows a page view reads it from there."""
+    if version is None:
+        return FilingMonth(member=member, unit=unit, year=year, month=month)
+    sheet = cached("filing-month", unit.pk, year, month, _member_key(member), version=version,
+                   compute=lambda: FilingMonth(member=member, unit=unit, year=year, month=month))
+    sheet.unit = unit  # the caller's, not the copy kept with it
+    return sheet
+
+
+def filing_version(*, unit, year: int, month: int) -> str:
+    """Changes whenever anything the filing page of ``unit``'s month shows changes, whoever changed it: the unit's
+    figures read by ``filing_month`` (this year to the month, the same month last year), its targets, the zone's
+    catalogue and units (names in the unit picker, a unit's kind or path) and the month's period row (locked) with
+    its 未报 confirmations. One query (``table_version``); who looks is the fragment key's part."""
+    z, u = unit.zone_id, unit.pk
+    period = Rows(FilingPeriod, zone=z, year=year, month=month)
+    return table_version(
+        Rows(Actual, unit=u, year=year, month=tuple(range(1, month + 1))),
+        Rows(Actual, unit=u, year=year - 1, month=month),
+        Rows(Target, unit=u, year=year),
+        Rows(Indicator, zone=z),
+        Rows(Unit, zone=z),
+        period,
+        Rows(FilingException, zone=z, period=period),
+    )
 
 
 def period_state(*, zone, year: int, month: int) -> FilingPeriod | None:

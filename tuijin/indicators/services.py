@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from tuijin.core.context import current_actor
@@ -192,15 +192,20 @@ def ensure_fileable(indicator: Indicator) -> None:
 def actual_warnings(*, unit, indicator: Indicator, year: int, month: int, ytd: Decimal,
                     last_year_ytd: Decimal | None = None) -> list[str]:
     """What a person must confirm before a figure is stored (display units): the checks ``actual_save`` makes."""
-    prev = Actual.objects.filter(unit=unit, indicator=indicator, year=year, month__lt=month).order_by(
-        "-month").values_list("ytd", flat=True).first()
+    # the latest figure filed before this month and the same month's last year, in one read
+    prev, prev_month, last = None, 0, None
+    for y, m, value in Actual.objects.filter(unit=unit, indicator=indicator).filter(
+            Q(year=year, month__lt=month) | Q(year=year - 1, month=month)).order_by().values_list(
+            "year", "month", "ytd"):
+        if y != year:
+            last = value
+        elif m > prev_month:
+            prev, prev_month = value, m
     if last_year_ytd is None:
-        last = Actual.objects.filter(unit=unit, indicator=indicator, year=year - 1, month=month).values_list(
-            "ytd", flat=True).first()
         last_year_ytd = indicator.to_display(last)
-    rule = DispatchRule.objects.filter(zone=unit.zone).first()
+    jump_factor = DispatchRule.objects.filter(zone=unit.zone_id).values_list("jump_factor", flat=True).first()
     return check_value(indicator=indicator, ytd=ytd, previous=indicator.to_display(prev), last_year=last_year_ytd,
-                       jump_factor=rule.jump_factor if rule else Decimal(1000))
+                       jump_factor=Decimal(1000) if jump_factor is None else jump_factor)
 
 
 STATE_WORDS = {Actual.State.DRAFT: "草稿", Actual.State.SUBMITTED: "待审核", Actual.State.APPROVED: "已审核",
@@ -241,7 +246,9 @@ def actual_save(*, member, unit, indicator: Indicator, year: int, month: int, yt
             raise ValidationError(_("This zone separates duties: figures are submitted by their unit and approved "
                                     "by a reviewer, never stored as approved directly."), code="duties")
     ensure_open(unit.zone, year, month)
-    existing = Actual.objects.select_for_update().filter(unit=unit, indicator=indicator, year=year, month=month).first()
+    # one row (unique): by id, not the default ordering's joins of the zone, indicator and unit
+    existing = Actual.objects.select_for_update().filter(unit=unit, indicator=indicator, year=year, month=month) \
+        .order_by("pk").first()
     if existing is not None and not member.is_office:
         if existing.state == Actual.State.SUBMITTED:
             raise ValidationError(_("「%(name)s」 has been submitted and waits for review; withdraw it (撤回) before "
@@ -269,6 +276,7 @@ def actual_save(*, member, unit, indicator: Indicator, year: int, month: int, yt
         return Actual.objects.create(zone=unit.zone, unit=unit, indicator=indicator, year=year, month=month, **values)
     for k, v in values.items():
         setattr(existing, k, v)
+    existing.unit, existing.indicator = unit, indicator  # the same rows: the history's label reads these, not again
     existing.save()
     return existing
 

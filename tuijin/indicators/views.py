@@ -50,6 +50,8 @@ def _back(name: str, year: int, month: int, **params) -> str:
 
 def dispatch_view(request):
     """The dispatch table: units × indicators, coloured by warning, sortable; zone totals say how much they count."""
+    from django.utils import timezone
+
     year, month = _period(request)
     fmt = request.GET.get("format")
     show_all = request.GET.get("all") == "1"
@@ -68,7 +70,9 @@ def dispatch_view(request):
         return render(request, "indicators/dispatch.html", _ctx(
             year, month, sort=request.GET.get("sort", ""), show_all=show_all, period_obj=SimpleLazyObject(
                 lambda: selectors.period_state(zone=request.zone, year=year, month=month)),
-            dispatch_key=fragment_key(request, data_version), **context))
+            dispatch_key=fragment_key(request, data_version),
+            # the header (period picker, links) varies on the member, address and day only: kept across versions
+            nav_key=fragment_key(request, year, month, timezone.localdate()), **context))
     rows = dispatch_table(member=request.member, zone=request.zone, year=year, month=month)
     if fmt == "xlsx":
         codes = None if show_all else ([r.indicator_code for r in rows if r.main] or None)
@@ -148,25 +152,40 @@ def percent_text(fraction) -> str:
 
 
 def indicator_view(request, code):
+    from django.utils import timezone
+
+    from tuijin.core.cache import cached
+
     year, month = _period(request)
-    sees_zone = request.member.scope in (request.member.Scope.ZONE, request.member.Scope.ALL)
-    trend = history.indicator_trend(member=request.member, zone=request.zone, indicator_code=code, year=year,
-                                    unit=None if sees_zone else request.member.unit)
-    ind = trend["indicator"]
-    if ind is None:
+    # Kept per member, address and language (fragment_key) until something the page shows changes: the indicator's
+    # own figures and targets or a zone-wide table its rows read (history.indicator_page_version); a draft of
+    # another indicator leaves it alone. A missing indicator is kept as such: the catalogue is in the version.
+    page_key = fragment_key(request, year, month, timezone.localdate(), history.indicator_page_version(
+        zone=request.zone, code=code, year=year, month=month))
+
+    def page() -> dict:
+        sees_zone = request.member.scope in (request.member.Scope.ZONE, request.member.Scope.ALL)
+        trend = history.indicator_trend(member=request.member, zone=request.zone, indicator_code=code, year=year,
+                                        unit=None if sees_zone else request.member.unit)
+        ind = trend["indicator"]
+        if ind is None:
+            return {"indicator": None}
+        rows = [r for r in dispatch_table(member=request.member, zone=request.zone, year=year, month=month)
+                if r.indicator_code == code]
+        zone_row = next((r for r in rows if r.is_zone), None)
+        outlook = None
+        if zone_row is not None and not ind.is_computed:
+            outlook = history.outlook_for(zone=request.zone, indicator=ind, year=year, month=month, row=zone_row)
+        chart = {"months": [f"{m}月" for m in trend["months"]], "this_year": trend["this_year"],
+                 "last_year": trend["last_year"], "this_label": f"{year}年", "last_label": f"{year - 1}年",
+                 "unit": ind.unit, "name": ind.name}
+        return {"indicator": ind, "rows": rows, "lines": _indicator_lines(rows, ind.decimals), "zone_row": zone_row,
+                "outlook": outlook, "chart": chart}
+
+    data = cached("indicator-page", page_key, version="", compute=page)
+    if data["indicator"] is None:
         raise Http404(_("No such indicator."))
-    rows = [r for r in dispatch_table(member=request.member, zone=request.zone, year=year, month=month)
-            if r.indicator_code == code]
-    zone_row = next((r for r in rows if r.is_zone), None)
-    outlook = None
-    if zone_row is not None and not ind.is_computed:
-        outlook = history.outlook_for(zone=request.zone, indicator=ind, year=year, month=month, row=zone_row)
-    chart = {"months": [f"{m}月" for m in trend["months"]], "this_year": trend["this_year"],
-             "last_year": trend["last_year"], "this_label": f"{year}年", "last_label": f"{year - 1}年",
-             "unit": ind.unit, "name": ind.name}
-    return render(request, "indicators/indicator.html", _ctx(
-        year, month, indicator=ind, rows=rows, lines=_indicator_lines(rows, ind.decimals), zone_row=zone_row,
-        outlook=outlook, chart=chart))
+    return render(request, "indicators/indicator.html", _ctx(year, month, page_key=page_key, **data))
 
 
 def _indicator_lines(rows, decimals: int) -> list[dict]:
@@ -194,13 +213,15 @@ def unit_view(request, pk):
 
 
 def _filing_units(member, zone) -> list[Unit]:
-    return list(Unit.objects.restrict(member, "change").filter(zone=zone, is_active=True, kind__in=(
-        Unit.Kind.STREET, Unit.Kind.TOWN, Unit.Kind.PARK, Unit.Kind.DEPARTMENT)).order_by("sort_order", "id"))
+    return selectors.filing_units(member=member, zone=zone)
 
 
 def filing_view(request):
     """Unit staff file their month; the office may file for any unit in its scope. The form is saved whole or not
-    at all; 报送审核 saves what is on the screen and submits it in one transaction."""
+    at all; 报送审核 saves what is on the screen and submits it in one transaction.
+
+    The page of the stored month (no form posted) is kept as two fragments keyed by ``selectors.filing_version``:
+    the unit's month, the form and its status are read only when one is missing."""
     member = request.member
     if not member.can_change:
         raise PermissionDenied(_("Leaders read; figures are filed by the units."))
@@ -215,12 +236,14 @@ def filing_view(request):
     else:
         unit = next((u for u in units if u.pk == member.unit_id), units[0])
     year, month = _period(request)
-    sheet = selectors.filing_month(member=member, unit=unit, year=year, month=month)
-    rows = sheet.rows
-    form = FilingForm(request.POST if request.method == "POST" else None, rows=rows,
-                      indicators=selectors.indicator_list(member=member, zone=request.zone))
-    confirm_needed: list[str] = []
+    version = functools.cache(lambda: selectors.filing_version(unit=unit, year=year, month=month))
+    sheet = functools.cache(lambda: selectors.filing_month(member=member, unit=unit, year=year, month=month,
+                                                           version=version()))
+    period_obj = functools.cache(lambda: selectors.period_state(zone=request.zone, year=year, month=month))
+    form, confirm_needed = None, []
     if request.method == "POST":
+        form = FilingForm(request.POST, rows=sheet().rows,
+                          indicators=lambda: selectors.indicator_list(member=member, zone=request.zone))
         action = request.POST.get("action", "save")
         try:
             if action == "withdraw":
@@ -249,39 +272,44 @@ def filing_view(request):
                     form.add_error(None, m)
         if form.errors:
             messages.error(request, _("Nothing was saved: correct the marked figures and save again."))
-    period_obj = selectors.period_state(zone=request.zone, year=year, month=month)
+    # a posted form keeps what was typed: drawn anew, never kept
+    filing_key = None if form is not None else fragment_key(request, version())
     return render(request, "indicators/filing.html", _ctx(
-        year, month, unit=unit, units=units, form=form, confirm_needed=confirm_needed, period_obj=period_obj,
-        lines=_filing_lines(form, locked=bool(period_obj and period_obj.locked), office=member.is_office),
-        status=sheet.status(period_obj), action=request.POST.get("action", "save")))
+        year, month, unit=unit, units=units, form=form, confirm_needed=confirm_needed, filing_key=filing_key,
+        form_errors=form.non_field_errors() if form is not None else (), period_obj=SimpleLazyObject(period_obj),
+        lines=SimpleLazyObject(lambda: _filing_lines(sheet().rows, form, locked=bool(
+            period_obj() and period_obj().locked), office=member.is_office)),
+        status=SimpleLazyObject(lambda: sheet().status(period_obj())), action=request.POST.get("action", "save")))
 
 
-def _filing_lines(form, *, locked: bool, office: bool) -> list[dict]:
-    """The filing form's lines with what the template shows per line worked out once here (the numbers, the bound
-    fields' names, values and errors, read-only, the state's badge): the loop only prints them."""
+def _filing_lines(rows, form, *, locked: bool, office: bool) -> list[dict]:
+    """The filing form's lines with what the template shows per line worked out once here (the numbers, the
+    inputs' names, values and errors, read-only, the state's badge): the loop only prints them. ``form``: the
+    posted form (typed values and their errors kept), None for the stored month (no form is built)."""
+    from tuijin.indicators.forms import cell
+
     out = []
-    for r in form.lines():
-        ind, ytd, last = r["indicator"], r["ytd_field"], r["last_field"]
-        colour, word = STATE_BADGES.get(r["state"], ("", ""))
-        line = {**r, "name": ind.name, "code": ind.code, "display_unit": ind.unit,
-                "target_text": format_fixed(r["target"], ind.decimals),
+    for r in rows:
+        ind, state = r["indicator"], r["state"]
+        colour, word = STATE_BADGES.get(state, ("", ""))
+        ytd_name = f"ytd_{ind.pk}"
+        ytd_value, ytd_errors = cell(form, ytd_name, r["ytd"])
+        line = {"state": state, "expected": r["expected"], "name": ind.name, "code": ind.code,
+                "display_unit": ind.unit, "target_text": format_fixed(r["target"], ind.decimals),
                 "previous_text": format_fixed(r["previous"], ind.decimals),
-                "ytd_id": ytd.id_for_label, "ytd_name": ytd.html_name, "ytd_errors": ytd.errors,
-                "ytd_value": _or_empty(ytd.value()), "locked": locked,
-                "ytd_readonly": locked or (not office and r["state"] in (Actual.State.SUBMITTED,
-                                                                          Actual.State.APPROVED)),
-                "badge_colour": colour, "badge_word": word}
-        if last is None:
-            line.update(has_error=bool(ytd.errors), last_year_text=format_fixed(r["last_year_ytd"], ind.decimals))
-        else:
-            line.update(has_error=bool(ytd.errors or last.errors), last_id=last.id_for_label,
-                        last_name=last.html_name, last_errors=last.errors, last_value=_or_empty(last.value()))
+                "ytd_id": f"id_{ytd_name}", "ytd_name": ytd_name, "ytd_errors": ytd_errors, "ytd_value": ytd_value,
+                "locked": locked,
+                "ytd_readonly": locked or (not office and state in (Actual.State.SUBMITTED, Actual.State.APPROVED)),
+                "badge_colour": colour, "badge_word": word, "last_input": not r["last_year_known"]}
+        if r["last_year_known"]:
+            line.update(has_error=bool(ytd_errors), last_year_text=format_fixed(r["last_year_ytd"], ind.decimals))
+        else:  # last year's figure not filed: asked for here
+            last_name = f"last_{ind.pk}"
+            last_value, last_errors = cell(form, last_name, r["last_year_ytd"])
+            line.update(has_error=bool(ytd_errors or last_errors), last_id=f"id_{last_name}", last_name=last_name,
+                        last_errors=last_errors, last_value=last_value)
         out.append(line)
     return out
-
-
-def _or_empty(value):
-    return "" if value is None else value
 
 
 def review_view(request):

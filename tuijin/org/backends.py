@@ -62,4 +62,5 @@ class MemberBackend(ModelBackend):
             if len(_KEPT) >= _KEPT_MAX:
                 _KEPT.clear()
             _KEPT[user_id] = (stamp, pickle.dumps(user))
+        user.tuijin_stamp = stamp  # what the rows looked like: the layout's kept top bar is keyed by it
         return user if self.user_can_authenticate(user) else None

@@ -8,7 +8,7 @@ import datetime as dt
 from decimal import Decimal
 
 import numpy as np
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, Sum, Value
 
 from tuijin.core.periods import as_of_date
 from tuijin.engine import lag as lag_engine
@@ -58,9 +58,22 @@ def sponsored_projects(*, member, zone, leader) -> list[dict]:
     return sorted(out, key=lambda r: (-r["days_late"], r["project"].code))
 
 
+def project_page(*, member, pk):
+    """The project its page shows (None: none in the member's scope), with its unit and campaign and ``can_change``:
+    whether the member may change it, the change scope (``core.scope.scope_q``) read in the same query. No
+    ordering: the default one (zone, code) would join the zone for one row."""
+    from tuijin.core.scope import CHANGE, scope_q
+
+    q = scope_q(Project, member, CHANGE)
+    can_change = Value(False) if q is None else q if q else Value(True)  # an empty Q: every project (all zones)
+    return (Project.objects.restrict(member).filter(pk=pk).select_related("unit", "campaign")
+            .annotate(can_change=can_change).order_by().first())
+
+
 def lag_rule(zone) -> lag_engine.LagRule:
-    s = LagRuleSetting.objects.filter(zone=zone).first()
-    return lag_engine.LagRule(s.due_soon_days, s.stale_days) if s else lag_engine.LagRule()
+    # Two numbers, read as such (one row per zone, so no order either).
+    s = LagRuleSetting.objects.filter(zone=zone).values_list("due_soon_days", "stale_days")[:1]
+    return lag_engine.LagRule(*s[0]) if s else lag_engine.LagRule()
 
 
 def lag_map(projects, *, as_of: dt.date | None = None, zone, nodes: dict[int, list] | None = None) -> dict[int, dict]:

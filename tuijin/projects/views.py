@@ -39,7 +39,8 @@ def _filters(request) -> dict:
 def ledger(request):
     """The project ledger: filters, sort, pagination and a totals row."""
     filters = _filters(request)
-    warn_invalid(request, ProjectFilter(filters, zone=request.zone))  # a malformed filter: an empty list, and why
+    if filters:  # a malformed filter: an empty list, and why (no filter, nothing to check: no form to build)
+        warn_invalid(request, ProjectFilter(filters, zone=request.zone))
     as_of = as_of_date(request.zone)
 
     @functools.cache
@@ -56,9 +57,10 @@ def ledger(request):
     context = {
         "page": SimpleLazyObject(lambda: rows()[0]), "totals": SimpleLazyObject(lambda: rows()[1]),
         "ledger_key": fragment_key(request, selectors.ledger_version(request.zone), as_of), "filters": filters,
-        "units": Unit.objects.restrict(request.member).filter(zone=request.zone),
-        "campaigns": Campaign.objects.restrict(request.member).filter(zone=request.zone),
-        "leaders": selectors.leaders(member=request.member, zone=request.zone),
+        # the filters' choices, drawn only with the fragment
+        "units": SimpleLazyObject(lambda: Unit.objects.restrict(request.member).filter(zone=request.zone)),
+        "campaigns": SimpleLazyObject(lambda: Campaign.objects.restrict(request.member).filter(zone=request.zone)),
+        "leaders": SimpleLazyObject(lambda: selectors.leaders(member=request.member, zone=request.zone)),
         "stages": Project.Stage.choices, "categories": Project.Category.choices,
         "query": request.GET.urlencode(), "as_of": as_of,
     }
@@ -118,19 +120,15 @@ def _id(raw) -> int | None:
     return int(raw) if raw.isdigit() and len(raw) < 10 else None
 
 
-def _project_or_404(request, pk) -> Project:
-    project = Project.objects.restrict(request.member).filter(pk=pk).select_related("unit", "campaign", "zone").first()
+def detail(request, pk):
+    project = selectors.project_page(member=request.member, pk=pk)
     if project is None:
         raise Http404(_("No such project, or it is outside your data scope."))
-    return project
-
-
-def detail(request, pk):
-    project = _project_or_404(request, pk)
+    if project.zone_id == getattr(request.zone, "pk", None):
+        project.zone = request.zone  # the member's zone, read with the member: no second read
     as_of = as_of_date(project.zone)
     suggest_url = f"{reverse('tickets:suggest_unit')}?project={project.pk}"
-    progress_form = ProgressForm(initial={"year": as_of.year, "month": as_of.month}, zone=project.zone,
-                                 suggest_url=suggest_url)
+    progress_form = None  # a posted one; else the empty form, built only when drawn (not from its kept fragment)
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -192,8 +190,10 @@ def detail(request, pk):
         except ProjectProgress.DoesNotExist as exc:
             raise Http404() from exc
     # The nodes read once, for the lag and the table; dates as the page shows them (|date:"Y-m-d"), worked out here
-    # rather than per row in the template.
-    nodes = list(project.nodes.values("pk", "seq", "name", "planned_start", "planned_date", "actual_date"))
+    # rather than per row in the template. One project's rows: ordered by their own columns (the default order
+    # starts with the project's and its zone's, two joins for nothing).
+    nodes = list(project.nodes.order_by("seq").values("pk", "seq", "name", "planned_start", "planned_date",
+                                                      "actual_date"))
     lag = selectors.lag_map([project], as_of=as_of, zone=project.zone, nodes={
         project.pk: [(n["name"], n["planned_date"], n["actual_date"]) for n in nodes]})[project.pk]
     for n in nodes:
@@ -204,17 +204,24 @@ def detail(request, pk):
                  "late": bool(p and ((a and a > p) or (not a and p < as_of)))} for c, n, p, a in project.stage_dates()]
     states = choice_labels(project.tickets.model._meta.get_field("state").flatchoices)
     link = link_for_ids("tickets:detail")
-    tickets = [{"url": link(pk), "title": title, "state": states.get(state, state)}
-               for pk, title, state in project.tickets.values_list("pk", "title", "state")[:20]]
-    can_change = Project.objects.restrict(request.member, CHANGE).filter(pk=project.pk).exists()
-    progress_key = None
-    if can_change and not progress_form.is_bound:
-        # The empty progress form (its unit picker above all) is the same until the zone's units change: kept per
-        # member, address (the project), language, units and month.
-        progress_key = fragment_key(request, table_version(Rows(Unit, zone=project.zone_id)), as_of)
+    # A project's tickets are of its zone (tickets.services): the default order's zone is the same for all of them.
+    rows = project.tickets.order_by("-assigned_at").values_list("pk", "title", "state")[:20]
+    tickets = [{"url": link(pk), "title": title, "state": states.get(state, state)} for pk, title, state in rows]
+    can_change = project.can_change
+    progress_key, progress_errors = None, ()
+    if progress_form is not None:
+        progress_errors = progress_form.non_field_errors()
+    else:
+        progress_form = SimpleLazyObject(lambda: ProgressForm(
+            initial={"year": as_of.year, "month": as_of.month}, zone=project.zone, suggest_url=suggest_url))
+        if can_change:
+            # The empty progress form (its unit picker above all) is the same until the zone's units change: kept
+            # per member, address (the project), language, units and month.
+            progress_key = fragment_key(request, table_version(Rows(Unit, zone=project.zone_id)), as_of)
     context = {
         "project": project, "lag": lag, "timeline": timeline, "nodes": nodes,
         "progress": _progress_rows(project, can_change), "progress_form": progress_form, "progress_key": progress_key,
+        "progress_errors": progress_errors,
         "tickets": tickets, "stage_choices": list(lifecycle.STAGE_NAMES.items()), "can_change": can_change,
         "statuses": Project.Status.choices, "as_of": as_of, "new_ticket_url": reverse("tickets:new"),
         "templates": NodePlanTemplate.objects.restrict(request.member).filter(zone=project.zone).values(
@@ -230,8 +237,9 @@ def _progress_rows(project, can_change: bool) -> list[dict]:
     from django.template.defaultfilters import floatformat
 
     states = choice_labels(ProjectProgress.State.choices)
-    rows = list(project.progress.values("pk", "year", "month", "invested_month", "invested_ytd", "physical_progress",
-                                        "problems", "state", "return_reason")[:24])
+    rows = list(project.progress.order_by("-year", "-month").values(  # one project's: no join for the default order
+        "pk", "year", "month", "invested_month", "invested_ytd", "physical_progress", "problems", "state",
+        "return_reason")[:24])
     for g in rows:
         g["month_label"] = f"{g['year']}-{g['month']:02d}"  # as {{ year }}-{{ month|stringformat:"02d" }}
         g["invested_month_text"] = intcomma(floatformat(g["invested_month"], "0"))
@@ -292,8 +300,9 @@ def lagging(request):
     if not wants_xlsx(request):  # the page: its list is read only when its cached fragment is missing
         rows = SimpleLazyObject(lambda: selectors.lagging_projects(member=request.member, zone=request.zone,
                                                                    as_of=as_of))
+        # projects_version: the list shows projects, their lag and unit, no campaign or member (a sponsor is text)
         return render(request, "projects/lagging.html", {"rows": rows, "as_of": as_of, "lagging_key": fragment_key(
-            request, selectors.ledger_version(request.zone), as_of)})
+            request, selectors.projects_version(request.zone), as_of)})
     rows = selectors.lagging_projects(member=request.member, zone=request.zone, as_of=as_of)
     columns = [Column("项目编号", "code", width=14), Column("项目名称", "name", width=36),
                Column("责任单位", "unit", width=18), Column("包挂领导", "sponsor", width=12),

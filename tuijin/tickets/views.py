@@ -53,28 +53,43 @@ def inbox(request):
     qs = selectors.ticket_list(member=request.member, zone=request.zone, filters=filters)
     if wants_xlsx(request):
         return _inbox_xlsx(request, qs)
-    stats = selectors.ticket_stats_by_unit(member=request.member, zone=request.zone)
-    totals = selectors.ticket_totals(stats)
-    paginator = Paginator(qs.select_related(None).values(*selectors.ROW_FIELDS), 30)
-    if not filters:
-        paginator.count = totals["received"]  # the same tickets, counted by the figures by unit: no COUNT query
+    if filters:
+        stats = selectors.ticket_stats_by_unit(member=request.member, zone=request.zone)
+        paginator = Paginator(qs.select_related(None).values(*selectors.ROW_FIELDS), 30)
+    else:  # the page's rows are the first of those the figures by unit count: read once
+        rows, stats = selectors.inbox_tickets(member=request.member, zone=request.zone)
+        paginator = Paginator(rows, 30)
     page = paginator.get_page(request.GET.get("page"))
-    # What each row shows, worked out here once per page (labels, addresses, words) rather than per row in the
-    # template.
+    if filters:
+        page.object_list = selectors.inbox_rows(page.object_list)
+    # The list and the figures are kept rendered by what they show (the rows' values, the page, the figures): a
+    # write that changes none of it (a progress note) or a new view keeps them, any change of them draws them anew.
+    shown = [(t.pk, t.title, t.source, t.state, t.deadline, t.assignee_unit__name, t.overdue)
+             for t in page.object_list]
+    list_key = fragment_key(request, shown, page.number, paginator.num_pages, stats)
+    # The filters' units, read only when their fragment is drawn: kept by the version of the zone's units.
+    filters_key = fragment_key(request, table_version(Rows(Unit, zone=request.zone.pk)))
+    chosen = filters.get("unit", "")
+    return render(request, "tickets/inbox.html", {
+        "page": SimpleLazyObject(lambda: _inbox_page(page)), "stats": stats, "filters": filters,
+        "states": Ticket.State.choices, "query": request.GET.urlencode(), "totals": selectors.ticket_totals(stats),
+        "units": SimpleLazyObject(lambda: [
+            (pk, name, str(pk) == chosen) for pk, name in Unit.objects.restrict(request.member)
+            .filter(zone=request.zone).order_by("sort_order", "id").values_list("pk", "name")]),
+        "list_key": list_key, "filters_key": filters_key})
+
+
+def _inbox_page(page):
+    """What each row shows, worked out once per page (labels, addresses, words) rather than per row in the template;
+    only when the list is drawn."""
     sources, states = choice_labels(Ticket.Source.choices), choice_labels(Ticket.State.choices)
     words = _overdue_words()
     link = link_for_ids("tickets:detail")
-    page.object_list = rows = selectors.inbox_rows(page.object_list)
-    for t in rows:
+    for t in page.object_list:
         t.url, t.source_label, t.state_label = link(t.pk), sources.get(t.source, t.source), states.get(t.state, t.state)
         t.overdue_text = "".join(words.get(k, words["resolve"]) + " " for k in t.overdue)
         t.deadline_text = t.deadline.isoformat()  # as |date:"Y-m-d"
-    chosen = filters.get("unit", "")
-    units = [(pk, name, str(pk) == chosen) for pk, name in
-             Unit.objects.restrict(request.member).filter(zone=request.zone).values_list("pk", "name")]
-    return render(request, "tickets/inbox.html", {"page": page, "stats": stats, "filters": filters,
-                                                  "states": Ticket.State.choices, "query": request.GET.urlencode(),
-                                                  "units": units, "totals": totals})
+    return page
 
 
 def _overdue_words() -> dict[str, str]:
@@ -169,41 +184,60 @@ def _ticket_or_404(request, pk, *related: str) -> Ticket:
 
 
 def detail(request, pk):
-    # The page shows the unit (the project and key task, read when there are any, cost more to join than to read
-    # alone); a step (POST) reads the ticket anew in its service.
-    ticket = _ticket_or_404(request, pk, *(("assignee_unit",) if request.method != "POST" else ()))
     if request.method == "POST":
+        # A step reads the ticket anew in its service, under lock: here only whether the member may open it.
+        if not selectors.follows(request.member, pk):
+            raise Http404(_("No such ticket, or it is outside your data scope."))
         try:
             if request.POST.get("action") == "rate":
-                services.ticket_rate(member=request.member, ticket=ticket,
+                services.ticket_rate(member=request.member, ticket=pk,
                                      satisfaction=request.POST.get("satisfaction", ""),
                                      comment=request.POST.get("comment", ""))
             else:
-                services.ticket_step(member=request.member, ticket=ticket, action=request.POST.get("action", ""),
+                services.ticket_step(member=request.member, ticket=pk, action=request.POST.get("action", ""),
                                      note=request.POST.get("note", ""), attachment=request.FILES.get("attachment"))
             messages.success(request, _("Saved."))
         except (ValidationError, PermissionDenied) as exc:
             for msg in getattr(exc, "messages", [str(exc)]):
                 messages.error(request, msg)
         return redirect("tickets:detail", pk=pk)
-    ticket.overdue = services.overdue_kinds(ticket, dt.datetime.now(dt.UTC))
+    # The page shows the unit (the project and key task, read when there are any, cost more to join than to read
+    # alone).
+    ticket = _ticket_or_404(request, pk, "assignee_unit")
+    ticket.overdue = services.overdue_kinds(ticket, timezone.now())
     actions = services.ticket_actions(request.member, ticket)
     rate_form = RateForm() if services.can_rate(request.member, ticket) else None
+    # The ticket's card is kept rendered by what it shows: a progress note (the step taken most) leaves it as it was.
+    card_key = fragment_key(request, _card(ticket))
     # The steps (a ticket gathers many) are kept rendered until one is added or changed: read only on a miss.
     events_key = fragment_key(request, table_version(Rows(TicketEvent, ticket=ticket.pk)))
     return render(request, "tickets/detail.html", {"ticket": ticket, "actions": actions, "rate_form": rate_form,
                                                    "events": SimpleLazyObject(lambda: _events(ticket)),
-                                                   "events_key": events_key})
+                                                   "card_key": card_key, "events_key": events_key})
+
+
+def _card(ticket) -> tuple:
+    """Every value the ticket's card (title, state, overdue, source, unit, dates, texts, rating) shows."""
+    t = ticket
+    return (t.pk, t.title, t.state, t.escalated_at is not None, t.overdue, t.source,
+            (t.project_id, t.project.code) if t.project_id else None,
+            (t.key_task_id, str(t.key_task)) if t.key_task_id else None, t.enterprise_record_id, t.enterprise,
+            t.assignee_unit.name, t.sponsor, t.deadline, t.description, t.resolution, t.satisfaction,
+            t.satisfaction_comment)
 
 
 def _events(ticket) -> list[dict]:
     """Every step of the ticket as its page lists them: plain values, labels, local times and attachment addresses
     worked out here rather than per row in the template (a ticket gathers many steps)."""
     actions, link = choice_labels(TicketEvent.Action.choices), link_for_ids("tickets:attachment")
-    events = list(ticket.events.values("pk", "action", "by_name", "created", "note", "attachment"))
+    # In the default order of one ticket's steps (which sorts by ticket first, through the ticket and zone tables).
+    events = list(ticket.events.order_by("created", "id").values("pk", "action", "by_name", "created", "note",
+                                                                 "attachment"))
     for e in events:
         e["action_label"] = actions.get(e["action"], e["action"])
-        e["time"] = timezone.localtime(e["created"]).strftime("%Y-%m-%d %H:%M")  # as |date:"Y-m-d H:i"
+        # Who and when, one text after the action (escaped by the template as a whole, as each part was).
+        time = timezone.localtime(e["created"]).strftime("%Y-%m-%d %H:%M")  # as |date:"Y-m-d H:i"
+        e["by_and_time"] = f" · {e['by_name'] or '—'} · {time}"
         if e["attachment"]:
             e["attachment_url"], e["attachment_name"] = link(e["pk"]), e["attachment"].rsplit("/", 1)[-1]
     return events

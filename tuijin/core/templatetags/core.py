@@ -1,6 +1,6 @@
 from django import template
 
-from tuijin.core.changelog import describe, history_for
+from tuijin.core.changelog import history_rows
 from tuijin.core.changelog import source_label as _source_label
 from tuijin.engine.numbers import format_fixed
 
@@ -9,13 +9,8 @@ register = template.Library()
 
 @register.inclusion_tag("core/changelog_table.html")
 def changelog_for(obj, limit=50):
-    """The change history of one record, newest first."""
-    rows = describe(history_for(obj).select_related("content_type")[:limit]) if obj is not None and obj.pk else []
-    labels = {}
-    if obj is not None:
-        for f in obj._meta.concrete_fields:
-            labels[f.attname] = str(f.verbose_name)
-    return {"rows": rows, "labels": labels}
+    """The change history of one record, newest first (its rows as plain values: core.changelog.history_rows)."""
+    return {"rows": history_rows(obj, limit) if obj is not None and obj.pk else []}
 
 
 @register.filter

@@ -54,3 +54,17 @@ def test_pages_load_no_asset_from_another_host(world, client_for):
     html = client_for(world.office).get("/org/units/").content.decode()
     urls = re.findall(r'(?:src|href)="([^"]+)"', html)
     assert urls and all(not u.startswith(("http://", "https://", "//")) for u in urls), urls
+
+
+@pytest.mark.parametrize("prepare, expected", [(None, "True 5"), ("0", "None None")])
+def test_postgresql_prepares_repeated_statements_unless_told_not_to(tmp_path, prepare, expected):
+    """On PostgreSQL parameters are bound on the server and repeated statements prepared (planning cost more than
+    running); TUIJIN_PG_PREPARE=0 turns it off for a pooler in transaction mode (docs/operations.md)."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "TUIJIN_PG_PREPARE"}}
+    env.update(TUIJIN_VAR_DIR=str(tmp_path), DATABASE_URL="postgres://nobody@127.0.0.1:5432/not_opened")
+    if prepare is not None:
+        env["TUIJIN_PG_PREPARE"] = prepare
+    code = ("from tuijin import settings as s; o = s.DATABASES['default']['OPTIONS']; "
+            "print(o.get('server_side_binding'), o.get('prepare_threshold'))")
+    r = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    assert r.stdout.strip() == expected, r.stdout + r.stderr

@@ -102,3 +102,27 @@ def test_shared_cache_keeps_its_connections_when_a_request_ends():
     close_caches()
     assert [getattr(shard._local, "con", None) for shard in cache._cache._shards] == before
     assert cache.get("tuijin:keep-3") == 3
+
+
+def test_static_addresses_are_kept_per_process(tmp_path, monkeypatch):
+    """Production's static storage works out each file's hashed address once (core.storage.StaticStorage); what it
+    keeps is what the manifest says, and a file missing from the manifest is still refused."""
+    import json
+
+    from django.contrib.staticfiles.storage import ManifestStaticFilesStorage
+
+    from tuijin.core.storage import StaticStorage
+
+    (tmp_path / "staticfiles.json").write_text(json.dumps(
+        {"paths": {"tuijin/a.css": "tuijin/a.0123456789ab.css"}, "version": "1.1", "hash": "x"}))
+    storage = StaticStorage(location=str(tmp_path), base_url="/static/")
+    assert storage.url("tuijin/a.css") == "/static/tuijin/a.0123456789ab.css"
+    calls = []
+    monkeypatch.setattr(ManifestStaticFilesStorage, "url", lambda self, name, force=False: calls.append(name))
+    assert storage.url("tuijin/a.css") == "/static/tuijin/a.0123456789ab.css"
+    assert calls == []  # kept, not worked out again
+    monkeypatch.undo()
+    with pytest.raises(ValueError):
+        storage.url("tuijin/missing.css")
+    with pytest.raises(ValueError):
+        storage.url("tuijin/missing.css")  # a refusal is not kept as an address

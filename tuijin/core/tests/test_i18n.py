@@ -166,3 +166,22 @@ def test_english_is_one_choice_away(world, client_for):
 def test_browser_language_does_not_switch_to_english(world, client):
     html = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert "登录" in html and not untranslated(html)
+
+
+@pytest.mark.django_db
+def test_the_top_bar_speaks_the_language_of_each_page(world, client_for):
+    """The section names are translated once per language and process (core.context_processors): a page in English
+    between two in Chinese shows its own."""
+    import re
+
+    c = client_for(world.office)
+
+    def bar():
+        html = c.get("/org/units/").content.decode()
+        return re.findall(r'<a class="nav-link[^"]*" href="/dashboard/">([^<]+)</a>', html)
+
+    assert bar() == ["驾驶舱"]
+    c.post("/i18n/setlang/", {"language": "en", "next": "/org/units/"})
+    assert bar() == ["Cockpit"]
+    c.cookies["django_language"] = "zh-hans"
+    assert bar() == ["驾驶舱"]

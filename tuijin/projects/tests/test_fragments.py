@@ -176,3 +176,46 @@ class TestProgressFormFragment:
         for _ in range(2):  # rendered, then served from the cache
             form = self._form(_page(c, f"/projects/{projects[0].pk}/"))
             assert planted not in form and "&lt;img src=x onerror=alert(1)&gt;" in form
+
+
+@pytest.mark.django_db
+class TestLaggingKey:
+    """The lagging list is kept by ``projects_version``: everything it shows (projects, nodes, progress, the lag rule,
+    units) changes the key; campaigns and members, which it does not show, need not."""
+
+    def test_a_unit_rename_and_the_lag_rule_show_at_once(self, world, projects, client_for):
+        from tuijin.core.scope import SYSTEM
+        from tuijin.org.services import unit_update
+        from tuijin.projects.models import LagRuleSetting
+
+        world.zone_a.as_of = dt.date(2023, 6, 1)
+        world.zone_a.save()
+        c = client_for(world.office)
+        page = _page(c, "/projects/lagging/")
+        assert "恒信智造项目" in page and "华瑞新能源项目" not in page and "钵池街道" in page
+        unit_update(member=SYSTEM, unit=world.street1, name="钵池新街道")
+        assert "钵池新街道" in _page(c, "/projects/lagging/")
+        # no progress filed for 120 days turns 华瑞 red once the rule says 100 days are too many (default: 45)
+        Project.objects.filter(pk=projects[0].pk).update(last_progress=dt.date(2023, 2, 1),
+                                                         updated=dt.datetime.now(dt.UTC))
+        LagRuleSetting.objects.create(zone=world.zone_a, due_soon_days=15, stale_days=400)
+        assert "华瑞新能源项目" not in _page(c, "/projects/lagging/")
+        LagRuleSetting.objects.filter(zone=world.zone_a).update(stale_days=100, updated=dt.datetime.now(dt.UTC))
+        assert "华瑞新能源项目" in _page(c, "/projects/lagging/")
+
+
+@pytest.mark.django_db
+class TestLedgerFilters:
+    def test_no_filter_no_warning_and_the_choices_are_drawn(self, world, projects, client_for):
+        c = client_for(world.office)
+        html = _page(c, "/projects/")
+        assert "alert-warning" not in html
+        form = html[html.index('id="ledger-filters"'):html.index("</form>", html.index('id="ledger-filters"'))]
+        assert f'<option value="{world.street1.pk}">钵池街道</option>' in form
+        assert f'<option value="{world.street2.pk}">枚乘街道</option>' in form
+
+    def test_a_malformed_filter_still_warns(self, world, projects, client_for):
+        c = client_for(world.office)
+        r = c.get("/projects/?unit=abc")
+        html = r.content.decode()
+        assert r.status_code == 200 and "alert-warning" in html and "华瑞新能源项目" not in html
