@@ -59,6 +59,11 @@ def serve(argv: list[str]) -> int:
     if not args.no_migrate:
         call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
+    from django.db import connections
+
+    # gunicorn forks its workers from this process: a connection the migration left open would be shared by all of
+    # them (one socket, interleaved queries) until its age ran out. Each worker opens its own.
+    connections.close_all()
     from gunicorn.app.wsgiapp import run
 
     sys.argv = [

@@ -68,3 +68,32 @@ def test_postgresql_prepares_repeated_statements_unless_told_not_to(tmp_path, pr
             "print(o.get('server_side_binding'), o.get('prepare_threshold'))")
     r = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
     assert r.stdout.strip() == expected, r.stdout + r.stderr
+
+
+@pytest.mark.django_db(transaction=True)
+def test_serve_leaves_no_connection_open_for_its_workers(monkeypatch):
+    """`tuijin serve` migrates in the process gunicorn then forks its workers from: no connection may be open then,
+    or every worker would talk over the same socket. (SQLite's in-memory test database is never really closed, so
+    there the test sees the closing itself.)"""
+    import gunicorn.app.wsgiapp
+    from django.db import connection, connections
+
+    from tuijin import cli
+
+    seen, close_all = {}, connections.close_all
+
+    def closing():
+        seen["closed"] = True
+        close_all()
+
+    def run():
+        seen["at run"] = (seen.pop("closed", False),
+                          [c.alias for c in connections.all() if c.connection is not None]
+                          if connection.vendor == "postgresql" else [])
+        return 0
+
+    monkeypatch.setattr(connections, "close_all", closing)
+    monkeypatch.setattr(gunicorn.app.wsgiapp, "run", run)
+    monkeypatch.setattr(sys, "argv", list(sys.argv))
+    assert cli.serve(["--port", "0"]) == 0
+    assert seen == {"at run": (True, [])}
