@@ -273,7 +273,7 @@ def filing_view(request):
         if form.errors:
             messages.error(request, _("Nothing was saved: correct the marked figures and save again."))
     # a posted form keeps what was typed: drawn anew, never kept
-    filing_key = None if form is not None else fragment_key(request, version())
+    filing_key = None if form is not None else fragment_key(request, year, month, version())
     return render(request, "indicators/filing.html", _ctx(
         year, month, unit=unit, units=units, form=form, confirm_needed=confirm_needed, filing_key=filing_key,
         form_errors=form.non_field_errors() if form is not None else (), period_obj=SimpleLazyObject(period_obj),
