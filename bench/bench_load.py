@@ -405,6 +405,20 @@ def _backend_pids(url: str, name: str) -> list[int]:
         return [r[0] for r in conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [name])]
 
 
+def reference_loop_ms() -> float:
+    """How fast the machine runs Python right now: the best of three runs of a fixed loop, in ms. The cores of a
+    shared machine change speed from hour to hour (this project's has taken 1.0–1.9 times as long for the same loop);
+    requests per second are compared only between runs whose loop took about as long."""
+    best = float("inf")
+    for _ in range(3):
+        t = time.perf_counter()
+        total = 0
+        for i in range(2_000_000):
+            total += i & 7
+        best = min(best, time.perf_counter() - t)
+    return best * 1000
+
+
 def drive(base: str, plan: Plan, rounds: int, warmup: int = 1, server_cpu=dict) -> tuple[list[Sample], dict]:
     """Every client signs in, runs its script ``warmup`` rounds unrecorded, then ``rounds`` recorded; all start
     each phase together. Returns the samples and the recorded phase's wall time and CPU seconds (server, clients)."""
@@ -443,7 +457,8 @@ def drive(base: str, plan: Plan, rounds: int, warmup: int = 1, server_cpu=dict) 
     done.wait()
     server1 = server_cpu()  # a process gone meanwhile (a recycled database connection) counts nothing
     took = {"wall": time.perf_counter() - started, "client_cpu": time.process_time() - cpu0,
-            "server_cpu": sum(cpu - server0.get(pid, 0.0) for pid, cpu in server1.items())}
+            "server_cpu": sum(cpu - server0.get(pid, 0.0) for pid, cpu in server1.items()),
+            "server_cpu_start": server0, "server_cpu_end": server1}
     for client, _, _ in jobs:
         client.http.close()
     return [s for client, _, _ in jobs for s in client.samples], took
@@ -465,7 +480,9 @@ def figures(samples: list[Sample], took: dict) -> dict:
     count = max(len(samples), 1)
     return {"mix": stats(samples), "pages": {n: stats([s for s in samples if s.name == n]) for n in pages},
             "server_ms": took["server_cpu"] * 1000 / count, "client_ms": took["client_cpu"] * 1000 / count,
-            "load": took.get("load", float("nan")), "server_what": took.get("server_what", "gunicorn")}
+            "database_ms": took.get("database_cpu", 0.0) * 1000 / count,
+            "load": took.get("load", float("nan")), "loop_ms": took.get("loop_ms", float("nan")),
+            "server_what": took.get("server_what", "gunicorn")}
 
 
 def rows_of(fig: dict, label: str) -> list[dict]:
@@ -479,10 +496,14 @@ def rows_of(fig: dict, label: str) -> list[dict]:
          "limit": "0"},
         {"benchmark": f"load {label}: server CPU per request ({fig['server_what']})",
          "figure": fig["server_ms"], "unit": "ms", "limit": ""},
+        *([{"benchmark": f"load {label}: of which PostgreSQL's backends", "figure": fig["database_ms"],
+            "unit": "ms", "limit": ""}] if fig["database_ms"] else []),
         {"benchmark": f"load {label}: clients' CPU per request", "figure": fig["client_ms"], "unit": "ms",
          "limit": ""},
         {"benchmark": f"load {label}: machine load average (1 min) at the end", "figure": fig["load"], "unit": "",
          "limit": f"{os.cpu_count()} cores"},
+        {"benchmark": f"load {label}: machine speed: a fixed Python loop, after the run", "figure": fig["loop_ms"],
+         "unit": "ms", "limit": ""},
     ]
     for name, s in fig["pages"].items():
         out.append({"benchmark": f"  {name}: p95 ({s['n']} req, {s['rps']:.1f}/s, p50 {s['p50']:.0f} ms, "
@@ -514,10 +535,18 @@ def run(clients: int = CLIENTS, writers: int = WRITERS, rounds: int = ROUNDS, se
     port = free_port()
     proc = start_server(env, port, folder / "serve.log", serve_args)
     try:
-        pids = (lambda: _backend_pids(url, pg_name)) if pg_name else (lambda: ())
+        backends: set[int] = set()
+
+        def pids():
+            backends.update(_backend_pids(url, pg_name) if pg_name else ())
+            return backends
+
         samples, took = drive(f"http://127.0.0.1:{port}", plan, rounds,
                               server_cpu=lambda: server_cpu_seconds(proc, pids))
+        took["database_cpu"] = sum(cpu - took["server_cpu_start"].get(pid, 0.0)
+                                   for pid, cpu in took["server_cpu_end"].items() if pid in backends)
         took["load"] = os.getloadavg()[0]
+        took["loop_ms"] = reference_loop_ms()
         took["server_what"] = "gunicorn and PostgreSQL's backends" if pg_name else "gunicorn"
     finally:
         stop_server(proc)

@@ -4,6 +4,7 @@ font found on the machine."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 from tuijin.engine.numbers import format_fixed
 from tuijin.engine.sentences import percent
@@ -24,10 +25,19 @@ def cjk_font_path() -> str:
     """A font file covering Chinese, so charts never show empty boxes."""
     from matplotlib import font_manager
 
-    for family in CJK_CHART_FAMILIES:
-        for f in font_manager.fontManager.ttflist:
-            if f.name == family:
-                return f.fname
+    for fresh in (False, True):
+        if fresh:
+            # matplotlib keeps the font list it found the first time in its cache: fonts installed after that
+            # (the CJK fonts, once this message was read) are only found by looking again, and kept for next time.
+            import matplotlib
+
+            font_manager.fontManager = font_manager.FontManager()
+            font_manager.json_dump(font_manager.fontManager, Path(matplotlib.get_cachedir()) /
+                                   f"fontlist-v{font_manager.FontManager.__version__}.json")
+        for family in CJK_CHART_FAMILIES:
+            for f in font_manager.fontManager.ttflist:
+                if f.name == family:
+                    return f.fname
     raise FontMissing("找不到中文字体,图表无法显示汉字:请安装 fonts-noto-cjk(Debian/Ubuntu)或任一中文字体")
 
 

@@ -33,10 +33,11 @@ def data_version(*querysets) -> str:
 
 class Rows:
     """The rows of ``model`` whose own columns equal the given values (a list or tuple: one of them; a ``Rows``: the
-    ids it selects), for ``table_version``: ``Rows(Actual, zone=3, year=(2023, 2022))``."""
+    ids it selects), for ``table_version``: ``Rows(Actual, zone=3, year=(2023, 2022))``. ``stamp_column``: what
+    changes with every write, for a table without ``updated`` that is only ever added to (the change log: its id)."""
 
-    def __init__(self, model, **where):
-        self.model, self.where = model, where
+    def __init__(self, model, stamp_column: str = "updated", **where):
+        self.model, self.where, self.stamp_column = model, where, stamp_column
 
     def sql(self, quote, params: list, what: str) -> str:
         meta, conds = self.model._meta, []
@@ -68,7 +69,7 @@ def table_version(*parts: Rows) -> str:
 
     quote, params, selects = connection.ops.quote_name, [], []
     for i, part in enumerate(parts):
-        selects.append(part.sql(quote, params, f"{i}, MAX({quote('updated')}), COUNT(*)"))
+        selects.append(part.sql(quote, params, f"{i}, MAX({quote(part.stamp_column)}), COUNT(*)"))
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(selects), params)
         rows = sorted(cursor.fetchall())

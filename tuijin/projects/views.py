@@ -4,6 +4,7 @@ import datetime as dt
 import functools
 
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -189,45 +190,74 @@ def detail(request, pk):
                 messages.error(request, m)
         except ProjectProgress.DoesNotExist as exc:
             raise Http404() from exc
-    # The nodes read once, for the lag and the table; dates as the page shows them (|date:"Y-m-d"), worked out here
-    # rather than per row in the template. One project's rows: ordered by their own columns (the default order
-    # starts with the project's and its zone's, two joins for nothing).
-    nodes = list(project.nodes.order_by("seq").values("pk", "seq", "name", "planned_start", "planned_date",
-                                                      "actual_date"))
-    lag = selectors.lag_map([project], as_of=as_of, zone=project.zone, nodes={
-        project.pk: [(n["name"], n["planned_date"], n["actual_date"]) for n in nodes]})[project.pk]
-    for n in nodes:
-        n["late"] = not n["actual_date"] and bool(n["planned_date"]) and n["planned_date"] < as_of
-        n["planned_start_text"], n["planned_text"], n["actual_text"] = (
-            _ymd(n["planned_start"]), _ymd(n["planned_date"]), _ymd(n["actual_date"]))
-    timeline = [{"code": c, "name": n, "planned": _ymd(p) or "—", "actual": _ymd(a) or "—",
-                 "late": bool(p and ((a and a > p) or (not a and p < as_of)))} for c, n, p, a in project.stage_dates()]
-    states = choice_labels(project.tickets.model._meta.get_field("state").flatchoices)
-    link = link_for_ids("tickets:detail")
-    # A project's tickets are of its zone (tickets.services): the default order's zone is the same for all of them.
-    rows = project.tickets.order_by("-assigned_at").values_list("pk", "title", "state")[:20]
-    tickets = [{"url": link(pk), "title": title, "state": states.get(state, state)} for pk, title, state in rows]
     can_change = project.can_change
-    progress_key, progress_errors = None, ()
+    progress_key, progress_errors, page_key = None, (), None
     if progress_form is not None:
         progress_errors = progress_form.non_field_errors()
     else:
         progress_form = SimpleLazyObject(lambda: ProgressForm(
             initial={"year": as_of.year, "month": as_of.month}, zone=project.zone, suggest_url=suggest_url))
+        # The page below the title is the same until the project, its nodes, progress, tickets or history, or the
+        # zone's units, campaigns, members (names in the history), node plan templates or lag rule change, or the
+        # as-of day passes: kept per member and language (fragment_key), forms and all (core.templatetags.layout).
+        page_key = fragment_key(request, str(project.updated), as_of, project_version(project))
         if can_change:
             # The empty progress form (its unit picker above all) is the same until the zone's units change: kept
-            # per member, address (the project), language, units and month.
-            progress_key = fragment_key(request, table_version(Rows(Unit, zone=project.zone_id)), as_of)
+            # per member, address (the project), language, units and month; worked out when the page is drawn.
+            progress_key = SimpleLazyObject(lambda: fragment_key(
+                request, table_version(Rows(Unit, zone=project.zone_id)), as_of))
+
+    @functools.cache
+    def content():
+        # The nodes read once, for the lag and the table; dates as the page shows them (|date:"Y-m-d"), worked out
+        # here rather than per row in the template. One project's rows: ordered by their own columns (the default
+        # order starts with the project's and its zone's, two joins for nothing).
+        nodes = list(project.nodes.order_by("seq").values("pk", "seq", "name", "planned_start", "planned_date",
+                                                          "actual_date"))
+        lag = selectors.lag_map([project], as_of=as_of, zone=project.zone, nodes={
+            project.pk: [(n["name"], n["planned_date"], n["actual_date"]) for n in nodes]})[project.pk]
+        for n in nodes:
+            n["late"] = not n["actual_date"] and bool(n["planned_date"]) and n["planned_date"] < as_of
+            n["planned_start_text"], n["planned_text"], n["actual_text"] = (
+                _ymd(n["planned_start"]), _ymd(n["planned_date"]), _ymd(n["actual_date"]))
+        timeline = [{"code": c, "name": n, "planned": _ymd(p) or "—", "actual": _ymd(a) or "—",
+                     "late": bool(p and ((a and a > p) or (not a and p < as_of)))}
+                    for c, n, p, a in project.stage_dates()]
+        states = choice_labels(project.tickets.model._meta.get_field("state").flatchoices)
+        link = link_for_ids("tickets:detail")
+        # A project's tickets are of its zone (tickets.services): the default order's zone is the same for all.
+        rows = project.tickets.order_by("-assigned_at").values_list("pk", "title", "state")[:20]
+        tickets = [{"url": link(pk), "title": title, "state": states.get(state, state)} for pk, title, state in rows]
+        return {"lag": lag, "timeline": timeline, "nodes": nodes, "tickets": tickets,
+                "progress": _progress_rows(project, can_change),
+                # read only when the member may change the project
+                "templates": list(NodePlanTemplate.objects.restrict(request.member).filter(zone=project.zone)
+                                  .values("pk", "name", "category"))}
+
     context = {
-        "project": project, "lag": lag, "timeline": timeline, "nodes": nodes,
-        "progress": _progress_rows(project, can_change), "progress_form": progress_form, "progress_key": progress_key,
-        "progress_errors": progress_errors,
-        "tickets": tickets, "stage_choices": list(lifecycle.STAGE_NAMES.items()), "can_change": can_change,
+        "project": project, "progress_form": progress_form, "progress_key": progress_key,
+        "progress_errors": progress_errors, "page_key": page_key,
+        "stage_choices": list(lifecycle.STAGE_NAMES.items()), "can_change": can_change,
         "statuses": Project.Status.choices, "as_of": as_of, "new_ticket_url": reverse("tickets:new"),
-        "templates": NodePlanTemplate.objects.restrict(request.member).filter(zone=project.zone).values(
-            "pk", "name", "category"),  # read only when the member may change the project
+        **{k: SimpleLazyObject(lambda k=k: content()[k]) for k in ("lag", "timeline", "nodes", "tickets", "progress",
+                                                                    "templates")},
     }
     return render(request, "projects/detail.html", context)
+
+
+def project_version(project) -> str:
+    """What a project's page shows besides the project's own row: see ``detail``."""
+    from tuijin.core.models import ChangeLog
+    from tuijin.org.models import Member
+    from tuijin.projects.models import LagRuleSetting
+
+    ct = ContentType.objects.get_for_model(Project)
+    z = project.zone_id
+    return table_version(
+        Rows(ProjectNode, project=project.pk), Rows(ProjectProgress, project=project.pk),
+        Rows(project.tickets.model, project=project.pk),  # tickets sit above projects (core/tests/test_layers.py) Rows(ChangeLog, stamp_column="id", content_type=ct.pk, object_id=project.pk),
+        Rows(Unit, zone=z), Rows(Campaign, zone=z), Rows(Member, zone=z), Rows(NodePlanTemplate, zone=z),
+        Rows(LagRuleSetting, zone=z))
 
 
 def _progress_rows(project, can_change: bool) -> list[dict]:

@@ -50,10 +50,10 @@ def inbox(request):
                if request.GET.get(k)}
     if filters:  # a malformed filter: an empty list, and why (no filter: nothing to check)
         warn_invalid(request, TicketFilter(filters))
-    qs = selectors.ticket_list(member=request.member, zone=request.zone, filters=filters)
     if wants_xlsx(request):
-        return _inbox_xlsx(request, qs)
+        return _inbox_xlsx(request, selectors.ticket_list(member=request.member, zone=request.zone, filters=filters))
     if filters:
+        qs = selectors.ticket_list(member=request.member, zone=request.zone, filters=filters)
         stats = selectors.ticket_stats_by_unit(member=request.member, zone=request.zone)
         paginator = Paginator(qs.select_related(None).values(*selectors.ROW_FIELDS), 30)
     else:  # the page's rows are the first of those the figures by unit count: read once

@@ -202,6 +202,21 @@ def test_chart_font_covers_chinese():
     assert font_manager.FontProperties(fname=path).get_name()
 
 
+def test_fonts_installed_after_matplotlib_listed_them_are_found(monkeypatch, tmp_path):
+    """matplotlib keeps the font list of its first run: a CJK font installed since is found by looking again, and
+    the list is kept for next time."""
+    import matplotlib
+    from matplotlib import font_manager
+
+    stale = font_manager.FontManager()
+    stale.ttflist = [f for f in stale.ttflist if f.name not in documents.CJK_CHART_FAMILIES]
+    monkeypatch.setattr(font_manager, "fontManager", stale)
+    monkeypatch.setattr(matplotlib, "get_cachedir", lambda: str(tmp_path))
+    path = documents.cjk_font_path()
+    assert path in {f.fname for f in font_manager.fontManager.ttflist if f.name in documents.CJK_CHART_FAMILIES}
+    assert font_manager.fontManager is not stale and list(tmp_path.glob("fontlist-v*.json"))
+
+
 @pytest.mark.django_db
 def test_cockpit_cache_follows_new_tickets(world):
     from tuijin.bulletins.selectors import bulletin_data_cached
