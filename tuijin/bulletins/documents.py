@@ -21,23 +21,35 @@ class FontMissing(RuntimeError):
     pass
 
 
+_fonts_listed_again = False  # per process: a machine without the fonts is not searched again on every chart
+
+
+def _listed_cjk_font(manager) -> str | None:
+    for family in CJK_CHART_FAMILIES:
+        for f in manager.ttflist:
+            if f.name == family:
+                return f.fname
+    return None
+
+
 def cjk_font_path() -> str:
     """A font file covering Chinese, so charts never show empty boxes."""
+    global _fonts_listed_again
     from matplotlib import font_manager
 
-    for fresh in (False, True):
-        if fresh:
-            # matplotlib keeps the font list it found the first time in its cache: fonts installed after that
-            # (the CJK fonts, once this message was read) are only found by looking again, and kept for next time.
-            import matplotlib
+    path = _listed_cjk_font(font_manager.fontManager)
+    if path is None and not _fonts_listed_again:
+        # matplotlib keeps the font list it found the first time in its cache: fonts installed after that (the CJK
+        # fonts, once this message was read) are only found by looking again, once a process, and kept for next time.
+        import matplotlib
 
-            font_manager.fontManager = font_manager.FontManager()
-            font_manager.json_dump(font_manager.fontManager, Path(matplotlib.get_cachedir()) /
-                                   f"fontlist-v{font_manager.FontManager.__version__}.json")
-        for family in CJK_CHART_FAMILIES:
-            for f in font_manager.fontManager.ttflist:
-                if f.name == family:
-                    return f.fname
+        _fonts_listed_again = True
+        font_manager.fontManager = font_manager.FontManager()
+        font_manager.json_dump(font_manager.fontManager, Path(matplotlib.get_cachedir()) /
+                               f"fontlist-v{font_manager.FontManager.__version__}.json")
+        path = _listed_cjk_font(font_manager.fontManager)
+    if path is not None:
+        return path
     raise FontMissing("找不到中文字体,图表无法显示汉字:请安装 fonts-noto-cjk(Debian/Ubuntu)或任一中文字体")
 
 
