@@ -15,6 +15,7 @@ import re
 import yaml
 from django.utils.translation import gettext as _
 
+from tuijin.core.params import parse_int
 from tuijin.engine.assessment.rules import PARAM_LABELS, RULE_TYPES
 from tuijin.engine.assessment.scheme import SchemeError
 
@@ -193,8 +194,8 @@ def to_dict(data, *, columns: dict[str, str]) -> dict:
 
 
 def _rows(data) -> int:
-    n = _text(data, "rows", 4)
-    return min(int(n), ROWS_MAX) if n.isdigit() else ROWS
+    n = parse_int(_text(data, "rows", 4))
+    return ROWS if n is None else min(n, ROWS_MAX)
 
 
 def to_yaml(scheme: dict) -> str:

@@ -37,17 +37,17 @@ def commendation_xlsx(c) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    from tuijin.sheets.writing import safe_text, workbook_bytes
+    from tuijin.sheets.writing import workbook_bytes
 
     wb = Workbook()
     ws = wb.active
     ws.title = "表彰名单"
-    ws.append([safe_text(clean(c.title))])
+    ws.append([clean(c.title)])
     ws["A1"].font = Font(bold=True, size=13)
     ws.append(["类别", "分组/奖项", "单位", "姓名", "说明"])
     for e in c.entries.all():
-        ws.append([KIND_HEADINGS[e.kind], safe_text(clean(e.group or e.award)), safe_text(clean(e.unit_name)),
-                   safe_text(clean(e.person)), safe_text(clean(e.note))])
+        ws.append([KIND_HEADINGS[e.kind], clean(e.group or e.award), clean(e.unit_name), clean(e.person),
+                   clean(e.note)])
     for col, width in zip("ABCDE", [10, 16, 24, 10, 40]):
         ws.column_dimensions[col].width = width
     return workbook_bytes(wb)

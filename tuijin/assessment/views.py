@@ -12,10 +12,10 @@ from tuijin.assessment.documents import commendation_docx, commendation_xlsx
 from tuijin.assessment.forms import ClaimForm, CompareForm, IncidentForm, YearParams
 from tuijin.assessment.models import Claim, Run, Scheme
 from tuijin.core.forms import put_errors
-from tuijin.core.periods import as_of_date
+from tuijin.core.periods import YEAR_MAX, YEAR_MIN, as_of_date
 from tuijin.core import jobs
 from tuijin.core.downloads import wants_xlsx, xlsx_response
-from tuijin.core.params import warn_invalid
+from tuijin.core.params import parse_id, parse_int, warn_invalid
 from tuijin.engine.assessment import SchemeError
 from tuijin.sheets.tabular import Column
 
@@ -33,7 +33,12 @@ def index(request):
     member = request.member
     if request.method == "POST":
         try:
-            scheme = Scheme.objects.restrict(member).get(pk=request.POST.get("scheme"), zone=request.zone)
+            scheme = Scheme.objects.restrict(member).filter(pk=parse_id(request.POST.get("scheme")),
+                                                            zone=request.zone).first()
+            year = parse_int(request.POST.get("year") or timezone.localdate().year, YEAR_MIN, YEAR_MAX)
+            month = parse_int(request.POST.get("month") or 12, 1, 12)
+            if scheme is None or year is None or month is None:
+                raise ValidationError(_("Choose a scheme and give a valid year and month."))
             upload = request.FILES.get("data")
             rows = None
             if upload is not None:
@@ -45,12 +50,9 @@ def index(request):
                     raise ValidationError(exc.message) from exc
                 rows = [table.headers] + [values for _n, values in table.rows]
             run = services.run_create(member=member, scheme=scheme, rows=rows, title=request.POST.get("title") or
-                                      scheme.name, year=int(request.POST.get("year") or timezone.localdate().year),
-                                      month=int(request.POST.get("month") or 12),
-                                      samples=int(request.POST.get("samples") or 0), seed=1)
+                                      scheme.name, year=year, month=month,
+                                      samples=request.POST.get("samples") or 0, seed=1)  # the service checks it
             return redirect("assessment:run", pk=run.pk)
-        except (Scheme.DoesNotExist, ValueError):
-            messages.error(request, _("Choose a scheme and give a valid year and month."))
         except (ValidationError, PermissionDenied) as exc:
             _errors(request, exc)
         return redirect("assessment:index")
@@ -101,8 +103,8 @@ def run_detail(request, pk):
                 services.run_publish(member=member, run=run)
             elif request.POST.get("action") == "robustness":
                 services.run_robustness_start(member=member, run=run,
-                                              samples=int(request.POST.get("samples") or 1000),
-                                              seed=int(request.POST.get("seed") or 1))
+                                              samples=parse_int(request.POST.get("samples") or 1000),
+                                              seed=request.POST.get("seed") or 1)
             elif request.POST.get("action") == "commend":
                 awards = {}
                 for line in request.POST.get("awards", "").splitlines():
@@ -111,7 +113,7 @@ def run_detail(request, pk):
                         awards[name.strip()] = [u.strip() for u in units.replace("、", ",").split(",") if u.strip()]
                 c = services.commendation_from_run(member=member, run=run, title=request.POST.get("title") or
                                                    f"{run.year}年度先进集体和先进个人表彰名单",
-                                                   per_group=int(request.POST.get("per_group") or 1), awards=awards)
+                                                   per_group=request.POST.get("per_group") or 1, awards=awards)
                 return redirect("assessment:commendation", pk=c.pk)
         except (ValidationError, PermissionDenied, ValueError, SchemeError) as exc:
             _errors(request, exc)
@@ -183,7 +185,7 @@ def claims(request):
     form = ClaimForm(member=member, zone=zone, initial={"year": as_of_date(zone).year})
     if request.method == "POST":
         if request.POST.get("action") in ("verify", "reject"):
-            claim = Claim.objects.restrict(member).filter(zone=zone, pk=_id(request.POST.get("claim"))).first()
+            claim = Claim.objects.restrict(member).filter(zone=zone, pk=parse_id(request.POST.get("claim"))).first()
             if claim is None:
                 messages.error(request, _("No such claim."))
             else:
@@ -249,11 +251,6 @@ def incidents(request):
         "form": form, "incidents": selectors.incident_list(member=member, zone=zone, year=year), "year": year})
 
 
-def _id(value) -> int | None:
-    text = str(value or "")
-    return int(text) if text.isdigit() and len(text) <= 12 else None
-
-
 def _builder_context(request, values: dict, columns: dict, **extra) -> dict:
     rows = builder._rows(values)
 
@@ -305,8 +302,8 @@ def scheme_builder(request, pk=None):
         if values is None:
             messages.warning(request, _("This scheme has more levels than the form shows: edit it as YAML."))
             return redirect("assessment:scheme", pk=scheme.pk)
-        if request.GET.get("rows", "").isdigit():
-            values["rows"] = request.GET["rows"]
+        if request.GET.get("rows"):
+            values["rows"] = request.GET["rows"]  # builder._rows reads it
     for key, value in values.items():  # a stored scheme may read a column of its data file: keep it choosable
         if (key.startswith("source_") or key.startswith("adj_source_")) and value and value not in columns:
             columns[value] = value
@@ -330,8 +327,7 @@ def scheme_preview(request):
     require_office(request.member)
     if request.method != "POST":
         return HttpResponse(status=405)
-    year = request.POST.get("preview_year", "")
-    year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else as_of_date(request.zone).year
+    year = parse_int(request.POST.get("preview_year"), YEAR_MIN, YEAR_MAX) or as_of_date(request.zone).year
     try:
         units = services.scheme_preview(member=request.member, zone=request.zone,
                                         scheme=builder.to_dict(request.POST,

@@ -219,12 +219,12 @@ def _indicators(doc: OfficialDocument, data: dict, counting: dict) -> None:
 # ---------------------------------------------------------------------------------------------- Excel
 
 def build_xlsx(data: dict) -> bytes:
-    """The bulletin's tables, one sheet each; numbers are numbers with their display format, text is guarded
-    against formula injection (names come from users)."""
+    """The bulletin's tables, one sheet each; numbers are numbers with their display format (text a spreadsheet
+    would run as a formula is kept as text by ``workbook_bytes``: names come from users)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    from tuijin.sheets.writing import safe_text, workbook_bytes
+    from tuijin.sheets.writing import workbook_bytes
 
     wb = Workbook()
     sheets = [("主要指标", INDICATOR_HEADERS, indicator_sheet_rows(data), {2: "#,##0.00", 3: "0.0%", 4: "#,##0.00",
@@ -237,13 +237,13 @@ def build_xlsx(data: dict) -> bytes:
     for i, (name, headers, rows, formats) in enumerate(sheets):
         ws = wb.active if i == 0 else wb.create_sheet()
         ws.title = name
-        ws.append([safe_text(f"{data['zone']['name']}{data['year']}年{data['period']}{name}")])
+        ws.append([f"{data['zone']['name']}{data['year']}年{data['period']}{name}"])
         ws["A1"].font = Font(bold=True, size=13)
         ws.append(headers)
         for c in ws[2]:
             c.font = Font(bold=True)
         for r in rows:
-            ws.append([safe_text(clean(v)) if isinstance(v, str) else v for v in r])
+            ws.append([clean(v) if isinstance(v, str) else v for v in r])
             for col, fmt in formats.items():
                 cell = ws.cell(row=ws.max_row, column=col + 1)
                 if isinstance(cell.value, (int, float)):

@@ -11,6 +11,7 @@ from tuijin.bulletins import documents
 from tuijin.bulletins.models import Bulletin
 from tuijin.bulletins.selectors import bulletin_data, check_bulletin_period, ensure_locked_or_draft
 from tuijin.core import jobs
+from tuijin.core.params import parse_int
 from tuijin.core.periods import as_of_date, is_locked
 from tuijin.core.context import current_actor
 from tuijin.core.scope import SYSTEM, ensure_can_change, require_office
@@ -61,8 +62,8 @@ def next_doc_number(zone) -> str:
     Zone.objects.select_for_update().filter(pk=zone.pk).first()
     year = as_of_date(zone).year
     prefix = f"{zone.document_prefix}〔{year}〕"
-    taken = [int(n[len(prefix):-1]) for n in Bulletin.objects.filter(zone=zone, doc_number__startswith=prefix)
-             .values_list("doc_number", flat=True) if n[len(prefix):-1].isdigit()]
+    taken = [n for number in Bulletin.objects.filter(zone=zone, doc_number__startswith=prefix)
+             .values_list("doc_number", flat=True) if (n := parse_int(number[len(prefix):-1])) is not None]
     return f"{prefix}{max(taken, default=0) + 1}号"
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from tuijin.campaigns.models import StageGoal
 from tuijin.campaigns.signals import indicators_of
 from tuijin.core.forms import StyledFormMixin
+from tuijin.core.params import parse_id, parse_ids
 from tuijin.campaigns.services import leaders_of
 from tuijin.org.models import Unit
 
@@ -58,8 +59,8 @@ class KeyTaskForm(StyledFormMixin, forms.Form):
     def service_fields(self) -> dict:
         """The fields for key_task_create/key_task_edit: ids become the zone's records (the service checks them)."""
         data = dict(self.cleaned_data)
-        data["lead_unit"] = Unit.objects.filter(pk=data["lead_unit"]).first() if data["lead_unit"].isdigit() else None
-        data["units"] = list(Unit.objects.filter(pk__in=[u for u in data["units"] if u.isdigit()]))
+        data["lead_unit"] = Unit.objects.filter(pk=parse_id(data["lead_unit"])).first()
+        data["units"] = list(Unit.objects.filter(pk__in=parse_ids(data["units"])))
         data["seq"] = data.get("seq") or None
         return data
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from tuijin.campaigns.models import Campaign, KeyTask, Milestone, StageGoal
 from tuijin.campaigns.signals import indicators_of
+from tuijin.core.params import parse_id
 from tuijin.core.periods import parse_year
 from tuijin.core.scope import VIEW, can, ensure_can_change, require_office
 from tuijin.core.validators import check_date, clean_name, clean_text, field_label, to_int
@@ -37,11 +38,13 @@ def sponsor_check(member, sponsor, zone, field: str = "sponsor"):
     if sponsor in (None, ""):
         return None
     if not isinstance(sponsor, Member):
-        pk = str(sponsor).strip()
-        sponsor = Member.objects.filter(pk=int(pk)).first() if pk.isdigit() and len(pk) < 10 else None
+        pk = parse_id(sponsor)
+        sponsor = Member.objects.filter(pk=pk).first() if pk else None
     if sponsor is None or sponsor.zone_id != zone.pk or (member.zone_id != zone.pk and not member.sees_all_zones):
         raise ValidationError({field: _("No such leader in this zone, or outside your data scope.")})
     if sponsor.role != Member.Role.LEADER:
+        if not Member.objects.restrict(member).filter(pk=sponsor.pk).exists():  # its name would tell who it is
+            raise ValidationError({field: _("No such leader in this zone, or outside your data scope.")})
         raise ValidationError({field: _("「%(name)s」 is not a leader: a sponsor leader is a member with the role "
                                         "leader.") % {"name": str(sponsor)}})
     return sponsor

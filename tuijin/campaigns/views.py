@@ -12,6 +12,7 @@ from tuijin.campaigns import selectors, services
 from tuijin.campaigns.forms import CampaignForm, KeyTaskForm, MilestoneForm, StageGoalForm
 from tuijin.campaigns.models import Campaign, KeyTask, Milestone, StageGoal
 from tuijin.core.forms import put_errors
+from tuijin.core.params import parse_id
 from tuijin.core.periods import as_of_date
 from tuijin.core.scope import CHANGE, require_office
 
@@ -19,15 +20,15 @@ from tuijin.core.scope import CHANGE, require_office
 def index(request):
     campaign = selectors.campaign_current(member=request.member, zone=request.zone)
     if request.method == "POST":
-        task = KeyTask.objects.restrict(request.member, "change").filter(pk=request.POST.get("task")).first()
+        task = KeyTask.objects.restrict(request.member, "change").filter(pk=parse_id(request.POST.get("task"))).first()
         if task is None:
             messages.error(request, _("You may not change this record: it is outside your data scope."))
         else:
             try:
-                services.key_task_update(member=request.member, task=task, progress=int(request.POST.get("progress", 0)),
-                                         note=request.POST.get("note"))
+                services.key_task_update(member=request.member, task=task, progress=request.POST.get("progress", 0),
+                                         note=request.POST.get("note"))  # the service checks the percentage
                 messages.success(request, _("Key task updated."))
-            except (ValueError, ValidationError) as exc:
+            except ValidationError as exc:
                 messages.error(request, "; ".join(getattr(exc, "messages", [str(exc)])))
         return redirect("campaigns:index")
     board = selectors.key_task_board(member=request.member, zone=request.zone, campaign=campaign) if campaign else {}
@@ -205,8 +206,7 @@ def task_detail(request, pk):
                         return redirect("campaigns:task", pk=pk)
             elif action == "done":
                 milestone = Milestone.objects.restrict(member, CHANGE).filter(
-                    pk=request.POST.get("milestone") if str(request.POST.get("milestone", "")).isdigit() else None,
-                    task=task).first()
+                    pk=parse_id(request.POST.get("milestone")), task=task).first()
                 if milestone is None:
                     raise Http404(_("No such milestone, or it is outside your data scope."))
                 services.milestone_update(member=member, milestone=milestone, due=request.POST.get("due") or None,

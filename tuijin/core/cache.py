@@ -69,7 +69,8 @@ def table_version(*parts: Rows) -> str:
 
     quote, params, selects = connection.ops.quote_name, [], []
     for i, part in enumerate(parts):
-        selects.append(part.sql(quote, params, f"{i}, MAX({quote(part.stamp_column)}), COUNT(*)"))
+        # as text: a UNION's columns share one type on PostgreSQL, and a stamp is a time or an id
+        selects.append(part.sql(quote, params, f"{i}, CAST(MAX({quote(part.stamp_column)}) AS TEXT), COUNT(*)"))
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(selects), params)
         rows = sorted(cursor.fetchall())

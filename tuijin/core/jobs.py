@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 
 from tuijin.core.context import Actor, acting_as, current_actor
 from tuijin.core.models import Job
+from tuijin.core.params import parse_id
 from tuijin.core.registry import app_modules
 
 log = logging.getLogger("tuijin.jobs")
@@ -280,7 +281,8 @@ def visible_job(member, pk) -> Job | None:
     """A job a member may watch: one they started, or (the office) one of a zone they see."""
     from tuijin.core.scope import Scope, member_zone_ids
 
-    if member is None:
+    pk = parse_id(pk)  # from an address (``?job=``): anything but an id is no job
+    if member is None or pk is None:
         return None
     job = Job.objects.filter(pk=pk).first()
     if job is None:

@@ -22,6 +22,8 @@ amount or a date is parsed and bounded the same way everywhere and a malformed v
 """
 from __future__ import annotations
 
+import re
+
 import django_filters
 from django import forms
 from django.contrib import messages
@@ -43,8 +45,35 @@ API_OFFSET_MAX = 2_000_000_000
 MAX_LENGTH = 200  # a text parameter (a search, a code) longer than this is no search
 
 
+# ASCII only: str.isdigit() is no test ("²" is a digit to it and no number to int()), and no address writes "１２"
+_DIGITS = re.compile(r"[0-9]{1,19}")
+
+
 def _bounded(lo, hi, **extra):
     return {"type": "integer", "minimum": lo, "maximum": hi, **extra}
+
+
+# ---- one value read by hand (a posted id, a checkbox list of ids, a year) ------------------------------------------
+
+def parse_int(value, lo: int = 0, hi: int = ID_MAX) -> int | None:
+    """A whole number lo … hi written in ASCII digits (surrounding spaces allowed), else None — never an exception,
+    so a posted value that is no number is simply no choice. (A year: ``parse_int(v, YEAR_MIN, YEAR_MAX)``;
+    ``core.periods.parse_year`` is the one that raises, for a service.)"""
+    text = str(value if value is not None else "").strip()
+    if not _DIGITS.fullmatch(text):
+        return None
+    n = int(text)
+    return n if lo <= n <= hi else None
+
+
+def parse_id(value) -> int | None:
+    """A record id 1 … ID_MAX, else None (a filter on None finds nothing; a 25-digit id would overflow SQLite)."""
+    return parse_int(value, 1, ID_MAX)
+
+
+def parse_ids(values) -> list[int]:
+    """The ids among ``values`` (``request.POST.getlist(...)``), malformed ones left out."""
+    return [n for n in (parse_id(v) for v in values or ()) if n is not None]
 
 
 # ---- form fields: what a parameter may be ------------------------------------------------------------------------
@@ -186,6 +215,14 @@ def api_errors(errors) -> dict:
     return {name: [param_message(name, errs)] for name, errs in errors.items()}
 
 
+def api_params(request, form_class) -> dict:
+    """The query parameters ``form_class`` declares, cleaned; a malformed one answers 400 naming it."""
+    form = form_class(request.query_params)
+    if not form.is_valid():
+        raise ApiValidationError(api_errors(form.errors))
+    return form.cleaned_data
+
+
 class FilterBackend(DjangoFilterBackend):
     """django-filter for the API: a malformed parameter answers 400 with a message naming it."""
 
@@ -211,10 +248,7 @@ class Pagination(LimitOffsetPagination):
     limit_query_description = gettext_lazy("Number of results to return per page (at most 500).")
 
     def _params(self, request) -> dict:
-        form = _PageForm(request.query_params)
-        if not form.is_valid():
-            raise ApiValidationError(api_errors(form.errors))
-        return form.cleaned_data
+        return api_params(request, _PageForm)
 
     def get_limit(self, request):
         limit = self._params(request).get("limit")

@@ -52,7 +52,7 @@ def _short(value) -> str:
 
 def _plain(d: Decimal) -> str:
     """A number as people write it (2,000,000,000 rather than 2.00000e+9); huge ones in scientific notation."""
-    if abs(d) >= Decimal("1e18"):
+    if d.adjusted() >= 18:  # not abs(d): beyond the context's exponent range (1e999999999) it would overflow
         return f"{d:.6g}"
     text = f"{d:,f}"
     return text.rstrip("0").rstrip(".") if "." in text else text

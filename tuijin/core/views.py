@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from tuijin.core.changelog import describe
 from tuijin.core.models import ChangeLog, OperationLog, Zone
 from tuijin.core.operations import label_rows
+from tuijin.core.params import parse_id
 from tuijin.core.scope import SESSION_ZONE_KEY
 
 
@@ -62,7 +63,7 @@ def home(request):
 @require_POST
 def zone_switch(request):
     member = request.member
-    zone = Zone.objects.restrict(member).filter(pk=request.POST.get("zone")).first()
+    zone = Zone.objects.restrict(member).filter(pk=parse_id(request.POST.get("zone"))).first()
     if zone is None:
         raise PermissionDenied(_("You may not open that zone."))
     request.session[SESSION_ZONE_KEY] = zone.pk

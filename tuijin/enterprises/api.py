@@ -1,6 +1,7 @@
 """The enterprise register over the REST API: /api/v1/enterprises/ (read, add, change) and
 /api/v1/enterprises/{id}/years/ (store a year's figures). Every write goes through ``enterprises.services``: the
 values are passed on as sent, so the API refuses exactly what the page and the import refuse."""
+from django import forms
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -9,6 +10,8 @@ from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 
 from tuijin.core.api import RawDecimalField, RawIntegerField, RawTextField, ScopedModelViewSet
+from tuijin.core.params import ID_MAX, IdField, YearField, api_params
+from tuijin.core.periods import YEAR_MAX, YEAR_MIN
 from tuijin.enterprises import selectors, services
 from tuijin.enterprises.models import Enterprise, EnterpriseVisit, EnterpriseYear
 from tuijin.org.models import Unit
@@ -79,6 +82,11 @@ class BoundedPagination(LimitOffsetPagination):
         return min(super().get_offset(request), 10**9)
 
 
+class _ListParams(forms.Form):
+    unit = IdField()
+    year = YearField()
+
+
 class EnterpriseViewSet(ScopedModelViewSet):
     """The enterprise register (一企一档). Filters: ``q`` (name or code), ``unit``, ``above_scale`` (true/false),
     ``year`` with ``min_revenue`` (万元, the year's operating revenue)."""
@@ -89,8 +97,10 @@ class EnterpriseViewSet(ScopedModelViewSet):
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     @extend_schema(parameters=[
-        OpenApiParameter("q", str), OpenApiParameter("unit", int), OpenApiParameter("above_scale", bool),
-        OpenApiParameter("year", int), OpenApiParameter("min_revenue", OpenApiTypes.DECIMAL)])
+        OpenApiParameter("q", str), OpenApiParameter("unit", {"type": "integer", "minimum": 1, "maximum": ID_MAX}),
+        OpenApiParameter("above_scale", bool),
+        OpenApiParameter("year", {"type": "integer", "minimum": YEAR_MIN, "maximum": YEAR_MAX}),
+        OpenApiParameter("min_revenue", OpenApiTypes.DECIMAL)])
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
@@ -98,21 +108,19 @@ class EnterpriseViewSet(ScopedModelViewSet):
         qs = super().get_queryset()
         if self.action != "list":
             return qs
-        p = self.request.query_params
+        p, params = self.request.query_params, api_params(self.request, _ListParams)  # a bad unit or year: 400
         q = str(p.get("q") or "").replace("\x00", "").strip()[:100]
         if q:
             qs = qs.filter(name__icontains=q) | qs.filter(credit_code__icontains=q.upper())
-        unit = str(p.get("unit") or "")
-        if unit:
-            qs = qs.filter(unit_id=int(unit)) if unit.isdigit() and len(unit) < 19 else qs.none()
+        if params["unit"] is not None:
+            qs = qs.filter(unit_id=params["unit"])
         if p.get("above_scale") in ("true", "false", "1", "0"):
             qs = qs.filter(above_scale=p["above_scale"] in ("true", "1"))
         if p.get("min_revenue"):
             value = selectors._amount(p["min_revenue"])
-            year = str(p.get("year") or "")
-            if value is None or not (year.isdigit() and len(year) == 4):
+            if value is None or params["year"] is None:
                 return qs.none()
-            qs = qs.filter(years__year=int(year), years__revenue__gte=value)
+            qs = qs.filter(years__year=params["year"], years__revenue__gte=value)
         return qs.order_by("zone__code", "name")
 
     def perform_create(self, serializer):

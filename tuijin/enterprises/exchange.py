@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.utils import timezone
 
+from tuijin.core.params import parse_int
 from tuijin.core.periods import YEAR_MIN
 from tuijin.enterprises import selectors, services
 from tuijin.enterprises.models import Enterprise, EnterpriseYear
@@ -77,7 +78,7 @@ class EnterpriseImporter(Importer):
 
     def clean_options(self, given, member):
         year = str((given or {}).get("year", "")).strip()
-        if year and not (year.isdigit() and len(year) == 4 and YEAR_MIN <= int(year) <= timezone.localdate().year):
+        if year and parse_int(year, YEAR_MIN, timezone.localdate().year) is None:
             raise FileProblem(f"年度应为 {YEAR_MIN}—{timezone.localdate().year} 之间的年份,而不是「{year[:20]}」")
         return super().clean_options(given, member)
 

@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db.models import Count, F, FilteredRelation, Max, OuterRef, Q, Subquery, Sum
 
+from tuijin.core.params import parse_id, parse_int
 from tuijin.core.periods import YEAR_MAX, YEAR_MIN, as_of_date
 from tuijin.enterprises.models import Enterprise, EnterpriseVisit, EnterpriseYear, KeptEnterprise
 from tuijin.promotion.models import Lead
@@ -43,10 +44,7 @@ def default_year(zone) -> int:
 
 def year_from(value, zone) -> int:
     """A year from an address (``?year=2022``); anything malformed or out of range opens the default year."""
-    text = str(value or "").strip()
-    if text.isdigit() and len(text) == 4 and YEAR_MIN <= int(text) <= YEAR_MAX:
-        return int(text)
-    return default_year(zone)
+    return parse_int(value, YEAR_MIN, YEAR_MAX) or default_year(zone)
 
 
 def year_choices(zone, year: int) -> list[int]:
@@ -79,11 +77,11 @@ def enterprise_list(*, member, zone, filters: dict | None = None):
     q = str(f.get("q") or "").replace("\x00", "").strip()[:100]
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(credit_code__icontains=q.upper()) | Q(address__icontains=q))
-    unit = str(f.get("unit") or "")
-    if unit:
-        if not unit.isdigit() or len(unit) > 18:
+    if f.get("unit"):
+        unit_id = parse_id(f["unit"])
+        if unit_id is None:
             return qs.none(), year
-        qs = qs.filter(unit_id=int(unit))
+        qs = qs.filter(unit_id=unit_id)
     if f.get("industry"):
         qs = qs.filter(industry=str(f["industry"])[:60])
     if f.get("above_scale") in ("1", "0"):

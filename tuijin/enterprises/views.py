@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tuijin.core.forms import put_errors
+from tuijin.core.params import parse_id
 from tuijin.core.periods import YEAR_MAX, YEAR_MIN
 from tuijin.core.scope import CHANGE
 from tuijin.enterprises import selectors, services
@@ -163,8 +164,7 @@ def kept(request):
             raise PermissionDenied(_("Only the office keeps the 培大育强 list."))
         if request.POST.get("action") == "remove":
             entry = KeptEnterprise.objects.restrict(member, CHANGE).filter(
-                pk=request.POST.get("kept") if str(request.POST.get("kept", "")).isdigit() else None,
-                zone=zone).first()
+                pk=parse_id(request.POST.get("kept")), zone=zone).first()
             if entry is None:
                 raise Http404()
             services.kept_remove(member=member, kept=entry)

@@ -56,7 +56,7 @@ def import_page(request, name):
     outcome = data = filename = None
     if request.method == "GET" and request.GET.get("job"):
         # a large import confirmed in the background: its state, polled until it ends (then the page reloads)
-        job = jobs.visible_job(member, request.GET["job"]) if request.GET["job"].isdigit() else None
+        job = jobs.visible_job(member, request.GET["job"])
         if job is None or job.kind != "import":
             raise Http404(_("No such background job."))
         context["job"] = job

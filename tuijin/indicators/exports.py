@@ -50,7 +50,7 @@ def dispatch_workbook(rows, *, zone, year: int, month: int, codes: list[str] | N
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
-    from tuijin.sheets.writing import safe_text, workbook_bytes
+    from tuijin.sheets.writing import workbook_bytes
 
     indicators, seen = [], set()
     for r in rows:
@@ -73,7 +73,7 @@ def dispatch_workbook(rows, *, zone, year: int, month: int, codes: list[str] | N
     centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
     width = 2 + 3 * len(indicators)
     title = f"{zone.name}{period_label(year, month)}主要经济指标完成情况"
-    ws.cell(row=1, column=1, value=safe_text(title)).font = Font(bold=True, size=14)
+    ws.cell(row=1, column=1, value=title).font = Font(bold=True, size=14)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(width, 2))
     ws.cell(row=1, column=1).alignment = Alignment(horizontal="center")
     for col, text in ((1, "单位"), (2, "分组")):
@@ -81,7 +81,7 @@ def dispatch_workbook(rows, *, zone, year: int, month: int, codes: list[str] | N
         ws.merge_cells(start_row=2, start_column=col, end_row=3, end_column=col)
     for i, ind in enumerate(indicators):
         first = 3 + 3 * i
-        ws.cell(row=2, column=first, value=safe_text(f"{ind.indicator}({ind.display_unit})"))
+        ws.cell(row=2, column=first, value=f"{ind.indicator}({ind.display_unit})")
         ws.merge_cells(start_row=2, start_column=first, end_row=2, end_column=first + 2)
         for k, sub in enumerate(SUB_HEADERS):
             ws.cell(row=3, column=first + k, value=sub)
@@ -89,8 +89,8 @@ def dispatch_workbook(rows, *, zone, year: int, month: int, codes: list[str] | N
         for c in row:
             c.font, c.fill, c.alignment, c.border = Font(bold=True), head_fill, centre, box
     for n, e in enumerate(body, start=4):
-        ws.cell(row=n, column=1, value=safe_text(e["unit"]))
-        ws.cell(row=n, column=2, value=safe_text(e["group"]))
+        ws.cell(row=n, column=1, value=e["unit"])
+        ws.cell(row=n, column=2, value=e["group"])
         for i, ind in enumerate(indicators):
             first = 3 + 3 * i
             c = e["cells"].get(ind.indicator_code)
@@ -140,24 +140,22 @@ def _detail_sheet(ws, rows, *, zone, year: int, month: int) -> None:
     """Every row of the table with its state and reason, one line each (for sorting and filtering)."""
     from openpyxl.styles import Font
 
-    from tuijin.sheets.writing import safe_text
-
     headers = ["责任单位", "指标", "计量单位", "本年累计", "年度目标", "完成进度", "序时进度", "超(低)序时进度(百分点)",
                "上年同期", "同比增长", "组内排名", "预警", "说明", "填报状态", "计入合计"]
-    ws.append([safe_text(f"{zone.name}{period_label(year, month)}调度明细")])
+    ws.append([f"{zone.name}{period_label(year, month)}调度明细"])
     ws["A1"].font = Font(bold=True, size=13)
     ws.append(headers)
     for c in ws[2]:
         c.font = Font(bold=True)
     for r in sorted(rows, key=lambda r: (not r.is_zone, r.indicator_id)):
         places = r.decimals
-        ws.append([safe_text(r.unit), safe_text(r.indicator), safe_text(r.display_unit),
+        ws.append([r.unit, r.indicator, r.display_unit,
                    _num(round_half_up(r.actual_ytd, places)) if r.actual_ytd is not None else None,
                    _num(round_half_up(r.target, places)) if r.target is not None else None,
                    r.completion, r.time_progress if r.completion is not None else None,
                    _num(round_half_up(r.pace_gap_pp, 1)) if r.pace_gap_pp is not None else None,
                    _num(round_half_up(r.last_year_ytd, places)) if r.last_year_ytd is not None else None,
-                   r.yoy_growth, r.rank, WARNING_WORDS.get(r.warning, ""), safe_text(r.warning_reason),
+                   r.yoy_growth, r.rank, WARNING_WORDS.get(r.warning, ""), r.warning_reason,
                    STATE_WORDS.get(r.state, r.state),
                    (f"已报{r.units_reported}/{r.units_expected}" if r.is_zone else ("是" if r.counted_in_total else "否"))])
         for col in (6, 7, 10):

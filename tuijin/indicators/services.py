@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from tuijin.core.context import current_actor
 from tuijin.core.models import FilingPeriod, PeriodEvent
 from tuijin.core.periods import check_period, check_year, ensure_open, period_get
+from tuijin.core.params import parse_id
 from tuijin.core.scope import SYSTEM, ensure_can_change, require_office, require_writer
 from tuijin.core.validators import clean_name, to_amount
 from tuijin.engine.numbers import format_fixed
@@ -189,9 +190,24 @@ def ensure_fileable(indicator: Indicator) -> None:
             "name": indicator.name, "num": indicator.numerator, "den": indicator.denominator}})
 
 
+def clean_figure(indicator: Indicator, ytd, last_year_ytd=None) -> tuple[Decimal, Decimal | None]:
+    """A figure's year-to-date and last-year values (display units), each a finite number within range;
+    ValidationError on ``ytd`` / ``last_year_ytd`` otherwise (the same message the filing page gives)."""
+    if ytd is None:
+        raise ValidationError({"ytd": _("Give the year-to-date value.")})
+    ytd = to_amount(ytd, field="ytd", label=indicator.name, scale=indicator.scale, unit=indicator.unit)
+    if last_year_ytd is not None:
+        last_year_ytd = to_amount(last_year_ytd, field="last_year_ytd", label=_("%(name)s (same period last year)") % {
+            "name": indicator.name}, scale=indicator.scale, unit=indicator.unit)
+    return ytd, last_year_ytd
+
+
 def actual_warnings(*, unit, indicator: Indicator, year: int, month: int, ytd: Decimal,
                     last_year_ytd: Decimal | None = None) -> list[str]:
-    """What a person must confirm before a figure is stored (display units): the checks ``actual_save`` makes."""
+    """What a person must confirm before a figure is stored (display units): the checks ``actual_save`` makes.
+    A value out of range is refused first (ValidationError), never compared nor formatted: a warning about 1e308
+    would overflow the rounding of its own message."""
+    ytd, last_year_ytd = clean_figure(indicator, ytd, last_year_ytd)
     # the latest figure filed before this month and the same month's last year, in one read
     prev, prev_month, last = None, 0, None
     for y, m, value in Actual.objects.filter(unit=unit, indicator=indicator).filter(
@@ -232,12 +248,7 @@ def actual_save(*, member, unit, indicator: Indicator, year: int, month: int, yt
     ensure_fileable(indicator)
     if indicator.zone_id != unit.zone_id:
         raise ValidationError({"indicator": _("The indicator or unit belongs to another zone.")})
-    if ytd is None:
-        raise ValidationError({"ytd": _("Give the year-to-date value.")})
-    ytd = to_amount(ytd, field="ytd", label=indicator.name, scale=indicator.scale, unit=indicator.unit)
-    if last_year_ytd is not None:
-        last_year_ytd = to_amount(last_year_ytd, field="last_year_ytd", label=_("%(name)s (same period last year)") % {
-            "name": indicator.name}, scale=indicator.scale, unit=indicator.unit)
+    ytd, last_year_ytd = clean_figure(indicator, ytd, last_year_ytd)
     note = clean_name(note, field="note", label=_("note"), max_length=200, required=False)
     ensure_can_change(member, Actual(zone=unit.zone, unit=unit))
     if approved:
@@ -435,7 +446,7 @@ def period_lock(*, member, zone, year: int, month: int, exceptions: dict[int, st
     if waiting:
         raise ValidationError(_("Review the figures waiting first: %(units)s.") % {
             "units": "、".join(f"{s.unit.name}{s.submitted}项" for s in waiting)}, code="waiting")
-    exceptions = {int(k): (v or "").strip() for k, v in (exceptions or {}).items() if str(k).strip().isdigit()}
+    exceptions = {pk: (v or "").strip() for k, v in (exceptions or {}).items() if (pk := parse_id(k)) is not None}
     short = [s for s in status if not s.complete]
     problems = []
     for s in short:

@@ -16,6 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from tuijin.core.cache import fragment_key
+from tuijin.core.params import parse_id, parse_ids
 from tuijin.core.periods import (PeriodError, current_period, parse_year, period_code, period_from_params,
                                  period_label)
 from tuijin.core.scope import require_office
@@ -325,8 +326,8 @@ def review_view(request):
             if action in ("approve", "return"):
                 _review_units(request, year, month, approve=action == "approve")
             elif action == "lock":
-                reasons = {int(k[len("reason_"):]): v for k, v in request.POST.items()
-                           if k.startswith("reason_") and k[len("reason_"):].isdigit()}
+                posted = {parse_id(k[len("reason_"):]): v for k, v in request.POST.items() if k.startswith("reason_")}
+                reasons = {pk: v for pk, v in posted.items() if pk is not None}  # reason_<unit id>
                 result = services.period_lock(member=member, zone=request.zone, year=year, month=month,
                                               exceptions=reasons)
                 text = _("%(label)s is locked.") % {"label": period_label(year, month)}
@@ -360,7 +361,7 @@ def review_view(request):
 
 def _review_units(request, year: int, month: int, *, approve: bool) -> None:
     """Approve or return each selected unit; report each unit's outcome (one message per unit)."""
-    ids = [i for i in request.POST.getlist("unit") if i.isdigit()]
+    ids = parse_ids(request.POST.getlist("unit"))
     units = list(Unit.objects.restrict(request.member, "change").filter(zone=request.zone, pk__in=ids))
     if not units:
         raise ValidationError(_("Select at least one unit."))

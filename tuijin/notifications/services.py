@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tuijin.core.context import current_actor
+from tuijin.core.params import parse_id
 from tuijin.core.periods import check_period, is_locked, period_label
 from tuijin.core.scope import require_office
 from tuijin.core.validators import clean_name, to_int
@@ -27,8 +28,9 @@ from tuijin.notifications.models import (
     DeliveryAttempt, Notification, Reminder, ZoneChannels,
 )
 from tuijin.notifications.selectors import bump, channels_of, filing_deadline, overdue_tickets, units_to_remind
-from tuijin.org.models import Member
+from tuijin.org.models import Member, Unit
 from tuijin.org.services import ensure_zone
+from tuijin.tickets.models import Ticket
 
 RETRY_DELAYS = (60, 300, 1800, 7200)  # seconds after attempt 1, 2, 3, 4; the fifth failure gives up
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
@@ -88,6 +90,26 @@ def _recipients(zone, units) -> list[Member]:
     """The active members who work in the units (not leaders: they read)."""
     return list(Member.objects.filter(zone=zone, unit__in=units, user__is_active=True)
                 .exclude(role=Member.Role.LEADER).select_related("user", "unit"))
+
+
+def _shown(member, model, pks) -> frozenset:
+    """Which of the records ``pks`` the member's data scope shows (``restrict``, as every page reads them)."""
+    return frozenset(model.objects.restrict(member).filter(pk__in=pks).values_list("pk", flat=True))
+
+
+def _by_scope(members, model, pks) -> list[tuple[frozenset, list[Member]]]:
+    """The members grouped by which of the records ``pks`` their scope shows, so that a message names a unit's own
+    records (or its subtree's) and never another unit's, which the member would get a 404 on. One query per
+    (scope, unit): nothing else of a member of the zone changes what a view shows them."""
+    shown: dict[tuple, frozenset] = {}
+    groups: dict[frozenset, list[Member]] = {}
+    for m in members:
+        key = (m.scope, m.unit_id)
+        if key not in shown:
+            shown[key] = _shown(m, model, pks)
+        if shown[key]:
+            groups.setdefault(shown[key], []).append(m)
+    return list(groups.items())
 
 
 def _record(zone, kind: str, *, note: str, scheduled: bool, summary: str, units, tickets=(), year=None,
@@ -158,19 +180,24 @@ def filing_reminder_send(*, member, zone, year: int, month: int, note: str = "",
         raise ValidationError(_("Every unit has sent its figures of %(label)s.") % {"label": period_label(year, month)})
     label = period_label(year, month)
     deadline = filing_deadline(zone, year, month)
-    names = "、".join(s.unit.name for s in pending)
-    title = _("Filing reminder: %(label)s figures") % {"label": label}
-    body = _("Units that have not sent their figures of %(label)s: %(units)s. Please file by %(deadline)s.") % {
-        "label": label, "units": names, "deadline": f"{deadline.month}月{deadline.day}日"}
-    if note:
-        body += f"\n{note}"
     units = [s.unit for s in pending]
+    names = "、".join(u.name for u in units)
+    title = _("Filing reminder: %(label)s figures") % {"label": label}
+    link = f"{reverse('indicators:filing')}?period={year}-{month:02d}"
+
+    def body(listed):
+        text = _("Units that have not sent their figures of %(label)s: %(units)s. Please file by %(deadline)s.") % {
+            "label": label, "units": "、".join(u.name for u in listed),
+            "deadline": f"{deadline.month}月{deadline.day}日"}
+        return text + (f"\n{note}" if note else "")
+
     reminder = _record(zone, Reminder.Kind.FILING, note=note, scheduled=scheduled, summary=names, units=units,
                        year=year, month=month)
-    from django.urls import reverse
-
-    notify(zone=zone, title=title, body=body, link=f"{reverse('indicators:filing')}?period={year}-{month:02d}",
-           members=_recipients(zone, units), reminder=reminder)
+    # each unit is told about itself (a member whose scope is a subtree: the units of it), never about the others
+    for shown, members in _by_scope(_recipients(zone, units), Unit, [u.pk for u in units]):
+        notify(zone=zone, title=title, body=body([u for u in units if u.pk in shown]), link=link, members=members,
+               reminder=reminder, robots=False)
+    _robots(zone=zone, title=title, body=body(units), link=link, reminder=reminder)
     return reminder
 
 
@@ -184,16 +211,30 @@ def ticket_reminder_send(*, member, zone, note: str = "") -> Reminder:
     if not late:
         raise ValidationError(_("No ticket is overdue."))
     units = list({t.assignee_unit_id: t.assignee_unit for t in late}.values())
-    lines = [f"{t.assignee_unit.name}:{t.title}" for t in late]
-    title = _("Ticket reminder: %(n)s overdue tickets") % {"n": len(late)}
-    body = "\n".join(lines[:30]) + (f"\n……" if len(lines) > 30 else "") + (f"\n{note}" if note else "")
+    link = f"{reverse('tickets:inbox')}?overdue=1"
+
+    def title(listed):
+        return _("Ticket reminder: %(n)s overdue tickets") % {"n": len(listed)}
+
+    def body(listed):
+        lines = [f"{t.assignee_unit.name}:{t.title}" for t in listed]
+        return "\n".join(lines[:30]) + ("\n……" if len(lines) > 30 else "") + (f"\n{note}" if note else "")
+
     reminder = _record(zone, Reminder.Kind.TICKET, note=note, scheduled=False,
                        summary="、".join(u.name for u in units), units=units, tickets=late)
-    from django.urls import reverse
-
-    notify(zone=zone, title=title, body=body, link=f"{reverse('tickets:inbox')}?overdue=1",
-           members=_recipients(zone, units), reminder=reminder)
+    # each unit hears of its own tickets (a subtree member: those of the subtree), never of another unit's
+    for shown, members in _by_scope(_recipients(zone, units), Ticket, [t.pk for t in late]):
+        mine = [t for t in late if t.pk in shown]
+        notify(zone=zone, title=title(mine), body=body(mine), link=link, members=members, reminder=reminder,
+               robots=False)
+    _robots(zone=zone, title=title(late), body=body(late), link=link, reminder=reminder)
     return reminder
+
+
+def _robots(*, zone, title: str, body: str, link: str, reminder: Reminder) -> None:
+    """The whole reminder (every unit, every ticket) to the zone's robots: the office's own channel, set by the
+    office alone and posting to the group it chose, as the reminder page shows the office the whole list."""
+    notify(zone=zone, title=title, body=body, link=link, members=[], reminder=reminder)
 
 
 @transaction.atomic
@@ -201,7 +242,6 @@ def escalation_run(*, member, zone, now: dt.datetime | None = None) -> int:
     """The daily escalation (the same service as ``tuijin escalate``), announced to the zone's office and robots
     when it escalated anything."""
     require_office(member)
-    from tuijin.tickets.models import Ticket
     from tuijin.tickets.services import escalation_leader, tickets_escalate
 
     now = now or timezone.now()
@@ -216,6 +256,11 @@ def escalation_run(*, member, zone, now: dt.datetime | None = None) -> int:
             if leader is not None and leader.is_active:
                 mine.setdefault(leader, []).append(t)
         for leader, tickets in mine.items():
+            # only what the leader's own scope shows: a sponsor is never told of a ticket they would get a 404 on
+            shown = _shown(leader, Ticket, [t.pk for t in tickets])
+            tickets = [t for t in tickets if t.pk in shown]
+            if not tickets:
+                continue
             notify(zone=zone, title=_("%(n)s overdue tickets escalated to you") % {"n": len(tickets)},
                    body="\n".join(f"{t.title}({t.assignee_unit.name})" for t in tickets[:20]),
                    link=reverse("projects:sponsored"), members=[leader], robots=False)
@@ -236,11 +281,10 @@ def notifications_read(*, member, ids=None) -> int:
         raise PermissionDenied(_("Only a member can read messages."))
     qs = Notification.objects.restrict(member).filter(recipient=member.user, read_at__isnull=True)
     if ids is not None:
-        try:
-            wanted = {int(i) for i in ids}
-        except (TypeError, ValueError):
-            raise ValidationError({"ids": _("Choose messages from the list.")}) from None
-        qs = qs.filter(pk__in=wanted)
+        wanted = [parse_id(i) for i in ids]
+        if None in wanted:  # not a message id at all (text, "²", a 25-digit number that no column holds)
+            raise ValidationError({"ids": _("Choose messages from the list.")})
+        qs = qs.filter(pk__in=set(wanted))
     n = qs.update(read_at=timezone.now())
     if n:
         bump(member.zone_id, member.user_id)

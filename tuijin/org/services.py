@@ -224,6 +224,11 @@ def member_update(*, member, target: Member, **changes) -> Member:
 
     if "unit" in changes and changes["unit"] is None:
         raise ValidationError({"unit": _("A member must belong to a unit.")})
+    if target.pk == getattr(member, "pk", None):  # a zone's only office could otherwise shut itself out
+        for field in ("role", "scope", "unit"):
+            if field in changes and changes[field] != getattr(target, field):
+                raise ValidationError({field: _("You cannot change your own role, data scope or unit: another "
+                                                "office member or the administrator does.")})
     for field, value in changes.items():
         if field not in {"unit", "role", "scope", "full_name", "title", "phone"}:
             raise ValueError(f"unknown member field {field}")

@@ -19,7 +19,7 @@ from tuijin.core.cache import Rows, fragment_key, table_version
 from tuijin.core.display import choice_labels, link_for_ids
 from tuijin.core.downloads import wants_xlsx, xlsx_response
 from tuijin.core.forms import put_errors
-from tuijin.core.params import ListParams, read_params, warn_invalid
+from tuijin.core.params import ListParams, parse_id, read_params, warn_invalid
 from tuijin.core.periods import as_of_date, period_from_params
 from tuijin.core.scope import CHANGE
 from tuijin.org.models import Unit
@@ -115,12 +115,6 @@ def search(request):
     return JsonResponse({"results": results})
 
 
-def _id(raw) -> int | None:
-    """An id from a form (digits only, within an integer column), else None."""
-    raw = str(raw or "").strip()
-    return int(raw) if raw.isdigit() and len(raw) < 10 else None
-
-
 def detail(request, pk):
     project = selectors.project_page(member=request.member, pk=pk)
     if project is None:
@@ -156,7 +150,7 @@ def detail(request, pk):
                 return redirect("projects:detail", pk=pk)
             elif action == "apply_template":
                 template = NodePlanTemplate.objects.restrict(request.member).filter(
-                    pk=_id(request.POST.get("template")), zone=project.zone).first()
+                    pk=parse_id(request.POST.get("template")), zone=project.zone).first()
                 if template is None:
                     raise ValidationError({"template": _("Choose a node plan template of this zone.")})
                 nodes = services.nodes_apply_template(member=request.member, project=project, template=template,
@@ -165,7 +159,7 @@ def detail(request, pk):
                 return redirect("projects:detail", pk=pk)
             elif action == "node":
                 node = ProjectNode.objects.restrict(request.member, CHANGE).filter(
-                    pk=_id(request.POST.get("node")), project=project).first()
+                    pk=parse_id(request.POST.get("node")), project=project).first()
                 if node is None:
                     raise Http404(_("No such node, or it is outside your data scope."))
                 services.node_update(member=request.member, node=node,
@@ -174,8 +168,8 @@ def detail(request, pk):
                 messages.success(request, _("Node saved."))
                 return redirect("projects:detail", pk=pk)
             elif action in ("submit", "approve", "return"):
-                progress = ProjectProgress.objects.restrict(request.member).get(pk=request.POST.get("progress"),
-                                                                                project=project)
+                progress = ProjectProgress.objects.restrict(request.member).get(
+                    pk=parse_id(request.POST.get("progress")), project=project)
                 if action == "submit":
                     services.progress_submit(member=request.member, progress=progress)
                 else:
@@ -255,7 +249,8 @@ def project_version(project) -> str:
     z = project.zone_id
     return table_version(
         Rows(ProjectNode, project=project.pk), Rows(ProjectProgress, project=project.pk),
-        Rows(project.tickets.model, project=project.pk),  # tickets sit above projects (core/tests/test_layers.py) Rows(ChangeLog, stamp_column="id", content_type=ct.pk, object_id=project.pk),
+        Rows(project.tickets.model, project=project.pk),  # tickets sit above projects (core/tests/test_layers.py)
+        Rows(ChangeLog, stamp_column="id", content_type=ct.pk, object_id=project.pk),
         Rows(Unit, zone=z), Rows(Campaign, zone=z), Rows(Member, zone=z), Rows(NodePlanTemplate, zone=z),
         Rows(LagRuleSetting, zone=z))
 
@@ -292,7 +287,7 @@ def sponsored(request):
     leaders = selectors.leaders(member=request.member, zone=request.zone)
     raw = request.GET.get("leader", "")
     if raw:
-        leader = leaders.filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 10 else None
+        leader = leaders.filter(pk=parse_id(raw)).first()
         if leader is None:
             raise Http404(_("No such leader, or outside your data scope."))
     else:

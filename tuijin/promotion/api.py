@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from tuijin.core.api import ScopedModelViewSet
 from tuijin.core.api import RawDecimalField, RawTextField
+from tuijin.core.params import parse_id
 from tuijin.org.models import Unit
 from tuijin.projects.models import Project
 from tuijin.promotion import services
@@ -95,8 +96,8 @@ class LeadViewSet(ScopedModelViewSet):
                                                    **serializer.validated_data)
 
     def _lead(self, pk):
-        lead = Lead.objects.restrict(self.request.member, "change").filter(pk=pk).first() if str(pk).isdigit() \
-            and len(str(pk)) < 19 else None
+        pk = parse_id(pk)  # the router passes any text ("²", "abc"): no id, no lead
+        lead = Lead.objects.restrict(self.request.member, "change").filter(pk=pk).first() if pk else None
         if lead is None:
             raise NotFound(_("No such lead, or it is outside your data scope."))
         return lead

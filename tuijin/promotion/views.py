@@ -61,7 +61,7 @@ def lead_list(request):
                  "assess_by": x.assess_by, "signed_on": x.signed_on, "project": x.project.code if x.project else "",
                  "drop_reason": x.drop_reason} for x in qs)
         return xlsx_response(EXPORT, rows, title=_("Investment leads"), zone=request.zone)
-    page = Paginator(qs, 50).get_page(request.GET.get("page") if str(request.GET.get("page", "")).isdigit() else 1)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))  # anything but a page number opens the first
     query = request.GET.copy()
     query.pop("page", None)
     query["format"] = "xlsx"

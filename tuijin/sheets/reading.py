@@ -7,18 +7,26 @@ from __future__ import annotations
 import csv
 import io
 import re
+import struct
 import unicodedata
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from xml.etree import ElementTree
 from zlib import error as zlib_error
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 100_000
 MAX_UNPACKED = 200 * 1024 * 1024  # an .xlsx is a zip: its parts together may hold at most this much once unpacked
-MAX_CELLS = 3_000_000  # cells of the sheet read (100,000 rows × 30 columns)
-ROW_TAG, CELL_TAG = re.compile(rb"<row[ >]"), re.compile(rb"<c[ >]")
+MAX_CELLS = 3_000_000  # cells of a sheet, and of the grid from A1 to its farthest cell (100,000 rows × 30 columns)
+MAX_COLS = 1_000  # columns of a sheet: templates have 5–20, assessment data files about 60; an .xls holds 256 at most
+ROW_TAG = re.compile(rb"<row[ >]")
+CELL_TAGS = re.compile(rb"<c[\s/>]"), re.compile(rb":c[\s/>]")  # <c …>, <c/> and <x:c …>: calamine reads each
+# Every r="B12" (cells) and r="12" (rows), wherever it stands: a lookahead, so no match can swallow the next one.
+# Without digits it is no reference (operator="between"): calamine refuses such a cell or row anyway.
+REF = re.compile(rb"""r(?=\s*=\s*["']([A-Za-z]*)(\d+))""")
+DIMENSION = re.compile(rb"""<(?:[^\s/>:<]*:)?dimension\s[^>]*?ref\s*=\s*["'](?:[^"':]*:)?([A-Za-z]*)(\d+)""")
 MAX_RATIO = 200  # a part unpacking to more than 200× its packed size is a zip bomb, not a spreadsheet
 NOT_A_TABLE = "文件不是有效的 Excel 或 CSV 表格"
 
@@ -175,16 +183,93 @@ def _blank_row(values) -> bool:
         return all(_is_blank(v) for v in values)
 
 
+def _column(letters: bytes) -> int:
+    """'B' → 2, 'AA' → 27; more than four letters count as far."""
+    col = 0
+    for ch in letters.upper()[:5]:
+        col = col * 26 + ch - 64
+    return col
+
+
+def _letters(col: int) -> str:
+    text = ""
+    while col > 0:
+        col, rest = divmod(col - 1, 26)
+        text = chr(65 + rest) + text
+    return text
+
+
+def _corner(refs) -> tuple[int, int]:
+    """The farthest row and column among (letters, digits) references."""
+    digits = list(map(itemgetter(1), refs))
+    far = 10**10 if max(map(len, digits)) > 9 else max(map(int, digits))
+    return far, max(map(_column, set(map(itemgetter(0), refs))))
+
+
+def _check_extent(rows: int, cols: int) -> None:
+    """Refuse a sheet reaching past what one import holds. calamine builds the whole grid from A1 to the farthest
+    cell, empty cells included (32 bytes each): A1 and XFD1048576 alone would take 550 GB."""
+    if rows > MAX_ROWS + 10 or cols > MAX_COLS or rows * cols > MAX_CELLS:
+        raise _too_far(rows, cols)
+
+
+def _too_far(rows: int, cols: int) -> FileProblem:
+    cols = max(cols, 1)
+    return FileProblem(f"工作表范围过大:最远的单元格是 {_letters(cols)}{rows}(第 {rows} 行、第 {cols} 列)。"
+                       f"单次导入不能超过 {MAX_ROWS} 行、{MAX_COLS} 列,且行数×列数不超过 {MAX_CELLS};"
+                       "请删除表格右侧和下方多余的内容和格式(或把数据复制到新工作表),也可分成几个文件导入")
+
+
+def _positional_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int]:
+    """The farthest row and column of the cells written without a reference (<c>): each takes the next column of
+    the current row, so only an in-order parse places them. Row and column only ever move forward here, so a
+    crafted order can make this larger than calamine's grid, never smaller."""
+    from xml.parsers import expat
+
+    far = [0, 0]
+    at = [1, 1]  # the row and column the next unreferenced cell takes
+
+    def start(name, attrs):
+        name = name.split(":", 1)[-1]
+        m = re.fullmatch("([A-Za-z]*)([0-9]*)", attrs.get("r", ""))
+        if name == "row" and m and m[2]:
+            at[0] = max(at[0], int(m[2]) if len(m[2]) < 10 else 10**10)
+        elif name == "c":
+            if m and m[1] and m[2]:
+                at[1] = max(at[1], _column(m[1].encode()))  # referenced: counted by check_xlsx already
+            else:
+                far[:] = max(far[0], at[0]), max(far[1], at[1])
+            at[1] += 1
+
+    def end(name):
+        if name.split(":", 1)[-1] == "row":
+            at[:] = at[0] + 1, 1
+
+    parser = expat.ParserCreate()
+    parser.StartElementHandler, parser.EndElementHandler = start, end
+    try:
+        with zf.open(info) as part:
+            while chunk := part.read(1 << 20):
+                parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except expat.ExpatError as exc:
+        raise FileProblem(f"{NOT_A_TABLE}:工作表内容有误({exc})") from exc
+    return far[0], far[1]
+
+
 def check_xlsx(data: bytes) -> None:
     """Refuse a zip bomb before any spreadsheet library unpacks it: the unpacked size of every part as declared and
-    as actually streamed (declared sizes can lie), the packing ratio, and the number of rows and cells of each
-    worksheet, counted while streaming (never held in memory)."""
+    as actually streamed (declared sizes can lie), the packing ratio, and the number of rows and cells and the
+    extent (farthest row and column) of each worksheet, counted while streaming (never held in memory)."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as exc:
         raise FileProblem(f"{NOT_A_TABLE}:压缩包已损坏") from exc
     with zf:
         infos = zf.infolist()
+        names = {i.filename.replace("\\", "/").lower() for i in infos}
+        if "mimetype" in names or "xl/workbook.bin" in names:  # calamine would read it as .ods/.xlsb, unchecked here
+            raise FileProblem(f"{NOT_A_TABLE}:只支持 .xlsx、.xls 和 .csv,请在 Excel 或 WPS 中另存为 .xlsx 后再上传")
         if sum(i.file_size for i in infos) > MAX_UNPACKED:
             raise FileProblem(f"文件解压后超过 {MAX_UNPACKED // 1024 // 1024} MB,不像正常的表格,已拒绝读取")
         for info in infos:
@@ -192,8 +277,8 @@ def check_xlsx(data: bytes) -> None:
                 raise FileProblem("文件压缩比异常(疑似压缩炸弹),已拒绝读取")
         streamed = 0
         for info in infos:
-            is_sheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
-            rows = cells = 0
+            is_sheet, positional = False, False
+            rows = cells = top = right = 0
             tail = b""
             try:
                 with zf.open(info) as part:
@@ -201,22 +286,180 @@ def check_xlsx(data: bytes) -> None:
                         streamed += len(chunk)
                         if streamed > MAX_UNPACKED:
                             raise FileProblem(f"文件解压后超过 {MAX_UNPACKED // 1024 // 1024} MB,不像正常的表格,已拒绝读取")
-                        if is_sheet:  # a tag cut between two chunks is counted once: with the tail it ends in
-                            text = tail + chunk
-                            rows += len(ROW_TAG.findall(text)) - len(ROW_TAG.findall(tail))
-                            cells += len(CELL_TAG.findall(text)) - len(CELL_TAG.findall(tail))
-                            tail = chunk[-8:]
-                            if rows > MAX_ROWS + 10 or cells > MAX_CELLS:
-                                raise FileProblem(f"工作表过大:单次导入不能超过 {MAX_ROWS} 行、{MAX_CELLS} 个单元格,"
-                                                  "请分成几个文件导入")
+                        text = tail + chunk
+                        # Cells count wherever a <sheetData> is, whatever the part's name: workbook.xml may point
+                        # a sheet anywhere in the zip.
+                        if not is_sheet and b"sheetData" not in text:
+                            tail = text[-16:]
+                            continue
+                        is_sheet = True
+                        cut = text.rfind(b">") + 1  # whole tags only: what follows waits for the next chunk
+                        text, tail = text[:cut], text[cut:]
+                        if len(tail) > 1 << 22:
+                            raise FileProblem(f"{NOT_A_TABLE}:工作表内容有误")
+                        starts = sum(len(tag.findall(text)) for tag in CELL_TAGS)
+                        rows += len(ROW_TAG.findall(text))
+                        cells += starts
+                        positional = positional or starts != text.count(b'<c r="')
+                        if refs := REF.findall(text):
+                            far_row, far_col = _corner(refs)
+                            top, right = max(top, far_row), max(right, far_col)
+                        if b"dimension" in text and (dims := DIMENSION.findall(text)):
+                            far_row, far_col = _corner(dims)
+                            top, right = max(top, far_row), max(right, far_col)
+                        if rows > MAX_ROWS + 10 or cells > MAX_CELLS:
+                            raise FileProblem(f"工作表过大:单次导入不能超过 {MAX_ROWS} 行、{MAX_CELLS} 个单元格,"
+                                              "请分成几个文件导入")
+                        _check_extent(top, right)
             except (zipfile.BadZipFile, EOFError, zlib_error) as exc:
                 raise FileProblem(f"{NOT_A_TABLE}:压缩包已损坏") from exc
+            if positional:  # a cell not written as <c r="…": it may have no reference and take the next column
+                far_row, far_col = _positional_extent(zf, info)
+                _check_extent(max(top, far_row), max(right, far_col))
+
+
+XLS_CELLS = {0x0006, 0x0203, 0x0204, 0x0205, 0x00D6, 0x00FD, 0x027E, 0x00BD}  # the records calamine makes cells of
+END_OF_CHAIN = 0xFFFFFFFE
+RECORD = struct.Struct("<HH")  # a BIFF record's type and length; also a cell's row and column
+
+
+def _xls_stream(data: bytes) -> bytes:
+    """The workbook stream of an .xls, out of its Compound File container, found the way calamine finds it.
+
+    Raises ValueError (or IndexError, struct.error) when the container does not hold together."""
+    size = 1 << struct.unpack_from("<H", data, 30)[0]
+    if size not in (512, 4096) or struct.unpack_from("<H", data, 32)[0] != 6:
+        raise ValueError("not a compound file")
+    count = len(data) // size + 1
+
+    def u32s(block: bytes) -> list[int]:
+        return list(struct.unpack_from(f"<{len(block) // 4}I", block))
+
+    def sector(i: int) -> bytes:
+        return data[size * (i + 1):size * (i + 2)]
+
+    def chain(start: int, table: list[int], length: int, read=sector, limit=count) -> bytes:
+        out, got, i = [], 0, start
+        while i != END_OF_CHAIN and got < length:
+            if len(out) > limit:
+                raise ValueError("a sector chain loops")
+            out.append(read(i))
+            got += len(out[-1])
+            if got < length:
+                i = table[i]
+        return b"".join(out)[:length]
+
+    difat, i = u32s(data[76:512]), struct.unpack_from("<I", data, 68)[0]
+    for _ in range(count):
+        if i >= 0xFFFFFFFA:  # no further sector of the table (end of chain, free)
+            break
+        difat += u32s(sector(i))
+        i = difat.pop()
+    else:
+        raise ValueError("the sector table loops")
+    fat_sectors = [i for i in difat if i < 0xFFFFFFFC]  # the others mark free or special sectors
+    if len(fat_sectors) > count * 4 // size + 2:
+        raise ValueError("more sector tables than sectors")
+    fat = [n for i in fat_sectors for n in u32s(sector(i))]
+    folder = chain(struct.unpack_from("<I", data, 48)[0], fat, 1 << 62)
+    entries = [(folder[k:k + 64].decode("utf-16-le", "replace").split("\0")[0],
+                struct.unpack_from("<I", folder, k + 116)[0],
+                struct.unpack_from("<I" if size == 512 else "<Q", folder, k + 120)[0])
+               for k in range(0, len(folder) - 127, 128)]
+    for name in ("Workbook", "Book", "WORKBOOK", "BOOK"):
+        found = next((e for e in entries if e[0] == name), None)
+        if found:
+            break
+    else:
+        raise ValueError("no workbook stream")
+    _name, start, length = found
+    if length >= 4096:
+        return chain(start, fat, length)
+    mini_start, mini_count = struct.unpack_from("<II", data, 60)
+    if not mini_count:
+        raise ValueError("no mini stream")
+    mini = chain(entries[0][1], fat, entries[0][2])
+    mini_fat = u32s(chain(mini_start, fat, mini_count * size))
+
+    def mini_sector(i: int) -> bytes:
+        if 64 * (i + 1) > len(mini):
+            raise ValueError("a mini sector past the mini stream")  # calamine would read on in the file
+        return mini[64 * i:64 * (i + 1)]
+
+    return chain(start, mini_fat, length, mini_sector, len(mini) // 64 + 1)
+
+
+def _xls_sheet_extent(stream: bytes, pos: int) -> tuple[int, int]:
+    """The farthest row and column of the cells of the sheet whose records begin at ``pos``."""
+    rows = cols = depth = 0
+    read, end = RECORD.unpack_from, len(stream)  # a loop run for every record of the file: kept lean
+    while pos + 4 <= end:
+        typ, size = read(stream, pos)
+        pos += 4
+        if typ in XLS_CELLS and size >= 6:
+            row, col = read(stream, pos)
+            if typ == 0x00BD:  # MulRk: several cells, the last column at the end
+                col = struct.unpack_from("<H", stream, pos + size - 2)[0]
+            if row >= rows:
+                rows = row + 1
+            if col >= cols:
+                cols = col + 1
+        elif typ == 0x0809:  # BOF: the sheet's own, or a chart's inside it
+            depth += 1
+        elif typ == 0x000A:  # EOF
+            depth -= 1
+            if depth <= 0:
+                break
+        elif typ == 0x0200 and size in (10, 14):  # DIMENSIONS: calamine reserves room for all of it
+            first, last, _col, last_col = struct.unpack_from("<HHHH" if size == 10 else "<IIHH", stream, pos)
+            if last and last_col and (last < first or last > 65536 or last_col > 256):
+                raise _too_far(last, last_col)
+        pos += size
+    return rows, cols
+
+
+def _xls_sheets(stream: bytes) -> list[int]:
+    """Where each sheet's records begin (BoundSheet records), as calamine reads them; none if encrypted."""
+    sheets, pos = [], 0
+    while pos + 4 <= len(stream):  # the workbook's own records, up to its EOF
+        typ, size = RECORD.unpack_from(stream, pos)
+        pos += 4
+        if typ == 0x002F and stream[pos:pos + 2] != b"\0\0":
+            return []  # FilePass: calamine refuses an encrypted file before reading any sheet
+        if typ == 0x0085:
+            sheets.append(struct.unpack_from("<I", stream, pos)[0])
+        elif typ == 0x000A:
+            break
+        pos += size
+    return sheets
+
+
+def check_xls(data: bytes) -> None:
+    """Refuse an .xls whose sheets reach too far, before calamine opens it: calamine builds the grid of every sheet
+    of an .xls as it opens the file (a 6 KB file with one cell at IV65536 takes 1 GB, one at a column past IV
+    aborts the process), and reserves room for the extent each sheet declares (DIMENSIONS)."""
+    try:
+        stream = _xls_stream(data)
+        extents = [_xls_sheet_extent(stream, pos) for pos in _xls_sheets(stream)]
+    except (ValueError, IndexError, struct.error) as exc:
+        raise FileProblem(f"{NOT_A_TABLE},无法读取(若文件设置了打开密码,请先取消密码)") from exc
+    for rows, cols in extents:
+        _check_extent(rows, cols)
+    if sum(rows * cols for rows, cols in extents) > MAX_CELLS:  # calamine keeps every sheet's grid, not one
+        raise FileProblem(f"工作簿过大:各工作表的范围合计超过 {MAX_CELLS} 个单元格,请只保留要导入的工作表")
+
+
+def _broken(exc: BaseException) -> bool:
+    """Whether calamine gave up on the file: its own error types, or a panic on some broken files (pyo3's
+    PanicException derives from BaseException, so ``except Exception`` would let it through as a server error)."""
+    return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"
 
 
 def _workbook_grid(data: bytes, kind: str):
     """(sheet name, iterator of rows from A1, merged ranges, bad cells) of the first visible worksheet."""
     import python_calamine
 
+    hint = "(若文件设置了打开密码,请先取消密码)" if kind == "xls" else ""
     try:
         wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         visible = [m.name for m in wb.sheets_metadata
@@ -226,12 +469,23 @@ def _workbook_grid(data: bytes, kind: str):
         merged = [(r1 + 1, c1 + 1, r2 + 1, c2 + 1) for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or [])]
         start_col = sheet.start[1] if sheet.start else 0
         rows = sheet.iter_rows()  # rows from row 1; columns from the first used column
-    except Exception as exc:  # calamine raises its own error types for broken or encrypted files
-        hint = "(若文件设置了打开密码,请先取消密码)" if kind == "xls" else ""
+    except BaseException as exc:
+        if not _broken(exc):
+            raise
         raise FileProblem(f"{NOT_A_TABLE},无法读取{hint}") from exc
     bad = _xlsx_bad_cells(data, name) if kind == "xlsx" else {}
     pad = [""] * start_col
-    return name, (pad + row for row in rows) if start_col else rows, merged, bad
+
+    def grid():
+        try:
+            for row in rows:
+                yield pad + row if start_col else row
+        except BaseException as exc:
+            if not _broken(exc):
+                raise
+            raise FileProblem(f"{NOT_A_TABLE},无法读取{hint}") from exc
+
+    return name, grid(), merged, bad
 
 
 def _csv_grid(data: bytes):
@@ -261,6 +515,8 @@ def read_table(data: bytes, filename: str = "", *, max_bytes: int = MAX_BYTES, m
     if kind in ("xlsx", "xls"):
         if kind == "xlsx":
             check_xlsx(data)
+        else:
+            check_xls(data)
         sheet_name, grid, merged, bad = _workbook_grid(data, kind)
     elif kind == "csv":
         sheet_name, grid = (filename.replace("\\", "/").rsplit("/", 1)[-1] or "CSV"), _csv_grid(data)

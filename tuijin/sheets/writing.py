@@ -35,6 +35,16 @@ def sheet_title(name: str) -> str:
 
 
 def workbook_bytes(wb) -> bytes:
+    """The workbook's file. Every workbook the system writes is saved here, which makes this its one formula guard:
+    text a spreadsheet would run (``FORMULA_START``; openpyxl stores "=…" as a formula) is kept as text, whoever put
+    it in a cell (core/tests/test_layers.py: no other module saves a workbook). A write-only workbook cannot be read
+    back: its cells are guarded as they are made (``safe_text`` in this module)."""
+    if not wb.write_only:
+        for ws in wb.worksheets:
+            for row in ws.iter_rows():
+                for cell in row:
+                    if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
+                        cell.value = safe_text(cell.value)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -1,4 +1,5 @@
 """Standing in the API: the published results a member sees, and a zone's results as the command line gives them."""
+from django import forms
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
@@ -6,9 +7,15 @@ from rest_framework.response import Response
 
 from tuijin.core.api import ScopedReadOnlyViewSet
 from tuijin.core.context import replace_actor
+from tuijin.core.params import YearField, api_params
+from tuijin.core.periods import YEAR_MAX, YEAR_MIN
 from tuijin.core.permissions import member_of
 from tuijin.standing.models import Result
 from tuijin.standing.selectors import standing_json, zone_results
+
+
+class _YearParams(forms.Form):
+    year = YearField()  # a malformed year answers 400
 
 
 class PublishedResultSerializer(serializers.ModelSerializer):
@@ -34,10 +41,8 @@ class PublishedResultViewSet(ScopedReadOnlyViewSet):
 
     def get_queryset(self):
         qs = super().get_queryset()
-        year = self.request.query_params.get("year", "")
-        if year.isdigit() and len(year) == 4:
-            qs = qs.filter(ranking__assessment__year=int(year))
-        return qs
+        year = api_params(self.request, _YearParams)["year"]
+        return qs if year is None else qs.filter(ranking__assessment__year=year)
 
 
 class StandingResultSerializer(serializers.Serializer):
@@ -78,13 +83,13 @@ class StandingViewSet(viewsets.ViewSet):
         replace_actor(user_id=request.user.pk, username=request.user.get_username(), source="api")
         request.member = member_of(request)
 
-    @extend_schema(parameters=[OpenApiParameter("year", int, description="evaluation year (YYYY)")],
+    @extend_schema(parameters=[OpenApiParameter("year", {"type": "integer", "minimum": YEAR_MIN, "maximum": YEAR_MAX},
+                                                description="evaluation year (YYYY)")],
                    responses=StandingSerializer)
     def list(self, request, *args, **kwargs):
-        member, year = request.member, request.query_params.get("year", "")
-        year_value = int(year) if year.isdigit() and len(year) == 4 else None
-        rows = zone_results(member=member, zone=member.zone, year=year_value)
-        return Response(standing_json(zone=member.zone, year=year_value, rows=rows))
+        member, year = request.member, api_params(request, _YearParams)["year"]
+        rows = zone_results(member=member, zone=member.zone, year=year)
+        return Response(standing_json(zone=member.zone, year=year, rows=rows))
 
 
 def register(router):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tuijin.core.forms import put_errors
+from tuijin.core.params import parse_id
 from tuijin.core.scope import require_office
 from tuijin.org.models import Unit
 from tuijin.standing import selectors, services
@@ -19,12 +20,6 @@ from tuijin.standing.forms import GoalForm, ListingForm, ResultForm, ShortfallFo
 from tuijin.standing.models import Goal, Level, Result
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _id(value) -> int | None:
-    """An id from the address, or None when it cannot be one."""
-    text = str(value or "")
-    return int(text) if text.isdigit() and len(text) <= 12 else None
 
 
 def index(request):
@@ -41,7 +36,7 @@ def index(request):
 
 def lists(request):
     """The published lists of an edition (``?assessment=<id>``), the zone's own place marked."""
-    data = selectors.list_page(member=request.member, zone=request.zone, assessment_id=_id(
+    data = selectors.list_page(member=request.member, zone=request.zone, assessment_id=parse_id(
         request.GET.get("assessment")))
     return render(request, "standing/lists.html", data)
 
@@ -69,7 +64,7 @@ def record(request):
 @require_POST
 def result_delete(request):
     require_office(request.member)
-    result = Result.objects.restrict(request.member, "change").filter(pk=_id(request.POST.get("result"))).first()
+    result = Result.objects.restrict(request.member, "change").filter(pk=parse_id(request.POST.get("result"))).first()
     if result is None:
         messages.error(request, _("No such result of this zone."))
     else:
@@ -129,7 +124,7 @@ def leads(request):
         wanted = {}
         for row in rows:
             value = request.POST.get(f"lead_{row['code']}", "")
-            unit_id = _id(value)
+            unit_id = parse_id(value)
             if value and unit_id not in by_id:
                 errors.append(_("「%(n)s」: choose a unit of this zone.") % {"n": row["name"]})
                 continue
@@ -143,7 +138,7 @@ def leads(request):
                 messages.success(request, _("Indicator leads saved (%(n)s changed).") % {"n": n})
                 return redirect("standing:leads")
         for row in rows:  # show what was sent back with the errors
-            row["chosen"] = _id(request.POST.get(f"lead_{row['code']}", ""))
+            row["chosen"] = parse_id(request.POST.get(f"lead_{row['code']}", ""))
     else:
         for row in rows:
             row["chosen"] = row["lead"].unit_id if row["lead"] else None

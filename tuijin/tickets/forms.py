@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tuijin.campaigns.models import KeyTask
 from tuijin.core.forms import StyledFormMixin
+from tuijin.core.params import parse_ids
 from tuijin.org.models import Unit
 from tuijin.projects.models import Project
 from tuijin.tickets.models import Ticket
@@ -21,7 +22,7 @@ class SearchSelect(forms.Select):
         super().__init__(attrs={"data-picker": "", "data-search-url": url, **(attrs or {})})
 
     def optgroups(self, name, value, attrs=None):
-        chosen = {str(v) for v in value if v not in (None, "")}
+        chosen = parse_ids(value)  # a posted value that is no id (text, "²", 25 digits) is no choice
         queryset = getattr(self.choices, "queryset", None)
         if queryset is not None:  # the chosen record(s) only, and only from the field's (scoped) queryset
             self.choices = [("", "---------")] + [(obj.pk, str(obj)) for obj in queryset.filter(pk__in=chosen)]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tuijin.core.context import current_actor
+from tuijin.core.params import parse_id
 from tuijin.core.scope import CHANGE, VIEW, can, require_writer
 from tuijin.core.validators import DATE_MAX, check_date, clean_name, clean_text
 from tuijin.tickets.models import Ticket, TicketEvent
@@ -334,10 +335,10 @@ def tickets_step(*, member, zone, ids, action: str, note: str = "") -> tuple[lis
     Returns the tickets stepped and, for the others, why not (ids outside the zone or scope: "not found")."""
     if action not in BULK_ACTIONS:
         raise ValidationError({"action": _("Only acknowledging and closing can be done for several tickets.")})
-    try:
-        ids = sorted({int(i) for i in ids})
-    except (TypeError, ValueError):
-        raise ValidationError({"ids": _("Choose tickets from the list.")}) from None
+    parsed = [parse_id(i) for i in ids]
+    if None in parsed:  # not a ticket id at all (text, "²", a 25-digit number that no column holds)
+        raise ValidationError({"ids": _("Choose tickets from the list.")})
+    ids = sorted(set(parsed))
     if not ids or len(ids) > BULK_MAX:
         raise ValidationError({"ids": _("Choose between 1 and %(n)s tickets.") % {"n": BULK_MAX}})
     found = {t.pk: t for t in Ticket.objects.restrict(member).filter(zone=zone, pk__in=ids)}

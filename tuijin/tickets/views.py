@@ -16,7 +16,7 @@ from tuijin.campaigns.models import KeyTask
 from tuijin.core.cache import Rows, fragment_key, table_version
 from tuijin.core.display import choice_labels, link_for_ids
 from tuijin.core.downloads import wants_xlsx, xlsx_response
-from tuijin.core.params import warn_invalid
+from tuijin.core.params import parse_id, warn_invalid
 from tuijin.org.models import Unit
 from tuijin.projects.models import Project, ProjectProgress
 from tuijin.sheets.tabular import Column
@@ -113,10 +113,8 @@ def _inbox_xlsx(request, qs):
 
 def _scoped(model, request, key: str):
     """The record named by ``?key=<id>``, only when it is of this zone and within the member's data scope."""
-    value = request.GET.get(key, "")
-    if not value.isdigit():
-        return None
-    return model.objects.restrict(request.member).filter(pk=value, zone=request.zone).first()
+    pk = parse_id(request.GET.get(key))
+    return model.objects.restrict(request.member).filter(pk=pk, zone=request.zone).first() if pk else None
 
 
 def _initial(request) -> dict:

@@ -309,9 +309,11 @@ def xlsx_cells(data: bytes):
 
 
 def formula_cells(data: bytes) -> list[str]:
-    """Cells a spreadsheet would run: formulas, or text starting with = (openpyxl stores such text as a formula)."""
+    """Cells a spreadsheet would run: formulas, or text starting as one does (= + - @ tab CR, the guard's list)."""
+    from tuijin.sheets.cells import FORMULA_START
+
     return [f"{s}!{coord}={v!r}" for s, coord, v, kind in xlsx_cells(data)
-            if kind == "f" or (isinstance(v, str) and v.startswith(("=", "+", "@")))]
+            if kind == "f" or (isinstance(v, str) and v.startswith(FORMULA_START))]
 
 
 def xlsx_texts(data: bytes) -> list[str]:

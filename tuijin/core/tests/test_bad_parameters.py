@@ -23,12 +23,16 @@ from django.utils.datastructures import MultiValueDict
 
 ALLOWED = (200, 302, 400, 403, 404)
 BIG_ID = "9" * 25  # fits no BigAutoField: must never reach the database
+# Digits that are no ASCII digits: "²" passes str.isdigit() and fails int(); int() reads full-width "１２" and
+# Arabic-Indic "٣" (an id of ours is written in ASCII digits: core.params.parse_id).
+NOT_ASCII = ["²", "１２", "٣"]
 HOSTILE = ["abc", "0", "-1", BIG_ID, "NaN", "Infinity", "99999", "", "[" * 5000, "0001-01-01", "9999-12-31", "1e999",
-           "2023-13", "\x00", "1.5"]
+           "2023-13", "\x00", "1.5", *NOT_ASCII]
 # One parameter at a time (as the office, each key the view reads) a value of each kind that has broken a view: not
-# a number, out of every column's range, not finite, huge, NUL, an impossible month. The other roles, whose pages read
-# the same parameters through the same parsers, get the first three in every parameter at once.
-ONE_BY_ONE = ["abc", BIG_ID, "NaN", "[" * 5000, "\x00", "2023-13"]
+# a number, out of every column's range, not finite, huge, NUL, an impossible month, a digit int() cannot read. The
+# other roles, whose pages read the same parameters through the same parsers, get the first three in every parameter
+# at once.
+ONE_BY_ONE = ["abc", BIG_ID, "NaN", "[" * 5000, "\x00", "2023-13", "²"]
 # Parameters every pattern gets (at once, each hostile value in all of them), and one by one where the view reads
 # them (the walk records which keys a view reads from the query).
 PARAMS = ["page", "per_page", "unit", "campaign", "task", "year", "month", "period", "as_of", "inv_min", "inv_max",
@@ -185,7 +189,7 @@ def _real_api(route: Route, member) -> list[dict]:
 
 def _hostile_kwargs(route: Route) -> list[dict]:
     out = []
-    for value in (BIG_ID, "0", "abc", "[" * 300):
+    for value in (BIG_ID, "0", "abc", "[" * 300, "²"):
         kw = {k: ("json" if k == "format" else value) for k in route.kwargs}
         if all(v.isdigit() or k == "format" for k, v in kw.items()) or any(t == "str" for t in route.kwargs.values()):
             out.append(kw)

@@ -119,3 +119,29 @@ def test_the_walk_sees_an_upward_import(tmp_path):
     tree = ast.parse("def f():\n    from tuijin.dashboard.selectors import cockpit\n")
     hits = [m for _n, m, _ in _imports(tree) if LAYER[m.split(".")[1]] >= LAYER["org"]]
     assert hits == ["tuijin.dashboard.selectors"]
+
+
+def _saves_a_workbook(tree) -> list:
+    """Lines where a module that builds or opens an openpyxl workbook saves something itself."""
+    uses_openpyxl = any(
+        (isinstance(n, ast.ImportFrom) and (n.module or "").split(".")[0] == "openpyxl"
+         and any(a.name in ("Workbook", "load_workbook") for a in n.names))
+        or (isinstance(n, ast.Import) and any(a.name == "openpyxl" for a in n.names))
+        for n in ast.walk(tree))
+    if not uses_openpyxl:
+        return []
+    return [n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+            and n.func.attr == "save"]
+
+
+def test_every_workbook_is_saved_through_the_one_formula_guard():
+    """``sheets.writing.workbook_bytes`` keeps text a spreadsheet would run as a formula as text; a module that saved
+    a workbook itself would skip it."""
+    found = [_where(path, node) for path, _package, tree in _modules()
+             if path != ROOT / "sheets" / "writing.py" for node in _saves_a_workbook(tree)]
+    assert not found, "save workbooks with sheets.writing.workbook_bytes:\n" + "\n".join(found)
+
+
+def test_the_walk_sees_a_workbook_saved_by_hand():
+    tree = ast.parse("def f(out):\n    from openpyxl import Workbook\n    wb = Workbook()\n    wb.save(out)\n")
+    assert len(_saves_a_workbook(tree)) == 1

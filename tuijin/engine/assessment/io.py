@@ -1,8 +1,6 @@
 """Reading assessment data (.csv/.xlsx: one row per unit, one column per indicator) and writing results."""
 from __future__ import annotations
 
-import io
-import json
 import math
 import unicodedata
 from pathlib import Path
@@ -136,20 +134,17 @@ def result_xlsx(result: Result, scheme: Scheme, robustness: dict | None = None) 
     from openpyxl.styles import Font
 
     from tuijin.engine.numbers import round_half_up
-    from tuijin.sheets.writing import safe_text
-
-    def _text(values: list) -> list:  # names a spreadsheet would run as a formula (=, +, -, @) are guarded with '
-        return [safe_text(v) if isinstance(v, str) else v for v in values]
+    from tuijin.sheets.writing import workbook_bytes
 
     fmt = "0" if scheme.decimals == 0 else "0." + "0" * scheme.decimals
     wb = Workbook()
     ws = wb.active
     ws.title = "考核结果"
     codes = [n.code for n in scheme.nodes()]
-    ws.append(_text(["单位", "分组", "总分", "排名", "等次", *[result.node_names.get(c, c) for c in codes]]))
+    ws.append(["单位", "分组", "总分", "排名", "等次", *[result.node_names.get(c, c) for c in codes]])
     for u in sorted(result.units, key=lambda u: (u.group, u.rank or 10**9)):
         total = None if u.score is None else float(round_half_up(u.score, scheme.decimals))
-        ws.append(_text([u.unit, u.group, total, u.rank, u.tier, *[u.scores.get(c) for c in codes]]))
+        ws.append([u.unit, u.group, total, u.rank, u.tier, *[u.scores.get(c) for c in codes]])
     for row in ws.iter_rows(min_row=2, min_col=3):
         for cell in row:
             if cell.column != 4 and isinstance(cell.value, float):
@@ -158,18 +153,18 @@ def result_xlsx(result: Result, scheme: Scheme, robustness: dict | None = None) 
     ws2.append(["单位", "项目", "输入值", "得分", "说明"])
     for u in result.units:
         for b in u.breakdown:
-            ws2.append(_text([u.unit, b["name"], b["input"], b["points"], b["reason"]]))
+            ws2.append([u.unit, b["name"], b["input"], b["points"], b["reason"]])
     if robustness:
         ws3 = wb.create_sheet("稳健性")
-        ws3.append(_text(["单位", "分组", "排名", "名次中位数", "5%分位", "95%分位",
-                          *[f"{t}概率" for t in robustness["tiers"]]]))
+        ws3.append(["单位", "分组", "排名", "名次中位数", "5%分位", "95%分位",
+                    *[f"{t}概率" for t in robustness["tiers"]]])
         for r in robustness["units"]:
-            ws3.append(_text([r["unit"], r["group"], r["rank"], r["median_rank"], r["rank_p5"], r["rank_p95"],
-                              *[r["tier_probability"].get(t, 0) for t in robustness["tiers"]]]))
+            ws3.append([r["unit"], r["group"], r["rank"], r["median_rank"], r["rank_p5"], r["rank_p95"],
+                        *[r["tier_probability"].get(t, 0) for t in robustness["tiers"]]])
         ws4 = wb.create_sheet("敏感性")
         ws4.append(["代码", "名称", "敏感性指数(解释的名次方差比例)"])
         for r in robustness["sensitivity"]:
-            ws4.append(_text([r["code"], r["name"], r["index"]]))
+            ws4.append([r["code"], r["name"], r["index"]])
         ws4.append([])
         ws4.append([f"抽样{robustness['samples']}次,随机种子{robustness['seed']}"])
     for sheet in wb.worksheets:
@@ -177,9 +172,7 @@ def result_xlsx(result: Result, scheme: Scheme, robustness: dict | None = None) 
             c.font = Font(bold=True)
         sheet.freeze_panes = "B2"
         sheet.column_dimensions["A"].width = 24
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)  # names a spreadsheet would run as a formula are kept as text there
 
 
 def dumps(obj) -> str:

@@ -222,3 +222,177 @@ class TestZipBombs:
         buf = io.BytesIO()
         wb.save(buf)
         assert len(read_table(buf.getvalue(), "ok.xlsx").rows) == 1999
+
+
+class TestFarCells:
+    """A sheet whose cells reach far (A1 and XFD1048576) is refused before calamine reads it: calamine builds the
+    whole grid from A1 to the farthest cell, so a 5 KB file would ask for gigabytes (550 GB for XFD1048576).
+
+    Every test asks the check first, so without it a test fails instead of allocating: reads of a real bomb run
+    in a child process with a memory limit."""
+
+    @staticmethod
+    def _sheet(data: bytes, edit) -> bytes:
+        """``data`` with its first worksheet's XML passed through ``edit`` (str → str)."""
+        import io
+        import zipfile
+
+        src, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+            for item in src.infolist():
+                body = src.read(item.filename)
+                if item.filename == "xl/worksheets/sheet1.xml":
+                    body = edit(body.decode()).encode()
+                dst.writestr(item, body)
+        return out.getvalue()
+
+    def _far(self, col: str, row: int, dimension: str) -> bytes:
+        """A1:B2 filled, plus one cell at ``col``+``row``; the <dimension> honest, lying (A1:B2) or absent."""
+        import re
+
+        def edit(xml):
+            xml = xml.replace("</sheetData>", f'<row r="{row}"><c r="{col}{row}" t="n"><v>1</v></c></row></sheetData>')
+            if dimension == "honest":
+                return xml.replace('<dimension ref="A1:B2"/>', f'<dimension ref="A1:{col}{row}"/>')
+            return re.sub(r"<dimension [^>]*/>", "", xml) if dimension == "absent" else xml
+
+        return self._sheet(xlsx([["项目编号", "x"], ["P1", 1]]), edit)
+
+    @staticmethod
+    def _refused(data: bytes, check="check_xlsx") -> str:
+        from tuijin.sheets import reading
+
+        with pytest.raises(FileProblem) as exc:
+            getattr(reading, check)(data)
+        return exc.value.message
+
+    @staticmethod
+    def _read_in_child(data: bytes) -> str:
+        """read_table in a child process allowed 1.5 GB: what it printed (the refusal), or a failed assertion."""
+        import subprocess
+        import sys
+
+        code = ("import resource, sys; resource.setrlimit(resource.RLIMIT_AS, (1536 << 20, 1536 << 20))\n"
+                "from tuijin.sheets.reading import FileProblem, read_table\n"
+                "try:\n    read_table(sys.stdin.buffer.read(), 'bomb')\nexcept FileProblem as exc:\n"
+                "    print(exc.message)\n")
+        out = subprocess.run([sys.executable, "-c", code], input=data, capture_output=True, timeout=120,
+                             cwd=Path(__file__).resolve().parents[3])
+        assert out.returncode == 0, out.stderr.decode(errors="replace")[-500:]
+        return out.stdout.decode()
+
+    @pytest.mark.parametrize("col, row", [("ZZ", 99000), ("XFD", 1048576)])
+    @pytest.mark.parametrize("dimension", ["honest", "lying", "absent"])
+    def test_a_far_cell_is_refused_whatever_the_dimension_says(self, col, row, dimension):
+        data = self._far(col, row, dimension)
+        assert len(data) < 10_000
+        message = self._refused(data)
+        assert message.startswith(f"工作表范围过大:最远的单元格是 {col}{row}(第 {row} 行")
+        assert "单次导入不能超过 100000 行、1000 列" in message
+
+    def test_the_bomb_read_gives_the_message_not_gigabytes(self):
+        self._refused(self._far("XFD", 1048576, "absent"))
+        assert "最远的单元格是 XFD1048576" in self._read_in_child(self._far("XFD", 1048576, "absent"))
+
+    @pytest.mark.parametrize("rows, far", [
+        ('<row r="150000"><c><v>1</v></c></row>', "第 150000 行"),  # a far row, its cell without a reference
+        ('<row r="1048576" customHeight="1" ht="20"/>', "第 1048576 行"),  # a far row, no cell at all
+        ("<row>" + "<c><v>1</v></c>" * 1200 + "</row>", "第 1200 列"),  # cells placed one after another
+        ('<x:row xmlns:x="urn:x" r="3"><x:c r="B3"/>' + "<x:c><x:v>1</x:v></x:c>" * 1100 + "</x:row>", "第 1102 列"),
+        ('<row r="3"><c r="A3" r="XFD3"><v>1</v></c></row>', "XFD3"),  # a repeated r: calamine takes the last
+    ])
+    def test_cells_without_references_are_placed_and_counted(self, rows, far):
+        data = self._sheet(xlsx([["项目编号", "x"], ["P1", 1]]),
+                           lambda xml: xml.replace("</sheetData>", rows + "</sheetData>"))
+        assert far in self._refused(data)
+
+    def test_cells_without_references_still_read(self):
+        """Some writers leave out r: rows and cells then follow each other, and the sheet reads as usual."""
+        import re
+
+        cells = "".join(f'<row>{"".join(f"<c><v>{v}</v></c>" for v in (r, r * 10))}</row>' for r in range(1, 4))
+        data = self._sheet(xlsx([["a", "b"]]), lambda xml: re.sub(
+            r"<sheetData>.*</sheetData>", f'<sheetData><row><c t="inlineStr"><is><t>a</t></is></c>'
+                                          f'<c t="inlineStr"><is><t>b</t></is></c></row>{cells}</sheetData>', xml))
+        table = read_table(data, "a.xlsx")
+        assert table.headers == ["a", "b"] and [values for _n, values in table.rows] == [[1, 10], [2, 20], [3, 30]]
+
+    def test_wide_but_legal_sheets_still_read(self):
+        head = [f"指标{i}" for i in range(60)]
+        table = read_table(xlsx([["单位", *head]] + [[f"单位{r}", *range(60)] for r in range(300)]), "data.xlsx")
+        assert len(table.headers) == 61 and len(table.rows) == 300
+        assert len(read_table(xlsx([list(range(1000)), list(range(1000))]), "wide.xlsx").headers) == 1000
+
+    def test_more_columns_or_cells_than_an_import_holds_are_refused(self):
+        assert "第 1001 列" in self._refused(xlsx([list(range(1001))]))
+        assert "第 3001 行、第 1000 列" in self._refused(self._far("ALL", 3001, "absent"))  # 3,001,000 cells
+
+    def test_other_formats_in_a_zip_are_refused(self):
+        """calamine would read an .ods or .xlsb on its own, where none of these checks look."""
+        import io
+        import zipfile
+
+        for member in ("mimetype", "xl/workbook.bin"):
+            buf = io.BytesIO()
+            with zipfile.ZipFile(buf, "w") as z:
+                z.writestr(member, "application/vnd.oasis.opendocument.spreadsheet")
+                z.writestr("content.xml", "<table:table-row table:number-rows-repeated='1000000'/>")
+            assert "另存为 .xlsx" in self._refused(buf.getvalue())
+
+    @staticmethod
+    def _xls(row=None, col=None, last_row=None) -> bytes:
+        """The sample .xls with its last text cell moved to (row, col), or its DIMENSIONS claiming ``last_row``."""
+        import struct
+
+        data = bytearray((DATA / "ledger_sample.xls").read_bytes())
+        if row is not None:
+            at = data.rfind(b"\xfd\x00\x0a\x00")  # LabelSst: type, length, then row and column
+            data[at + 4:at + 8] = struct.pack("<HH", row, col)
+        if last_row is not None:
+            at = data.find(b"\x00\x02\x0e\x00")  # DIMENSIONS: first and last row, first and last column
+            data[at + 4:at + 14] = struct.pack("<IIH", 0, last_row, 0)
+        return bytes(data)
+
+    @pytest.mark.parametrize("row, col, far", [(65535, 255, "IV65536"), (65535, 16383, "XFD65536"),
+                                               (40, 1200, "第 1201 列")])
+    def test_an_xls_with_a_far_cell_is_refused(self, row, col, far):
+        """calamine builds every sheet of an .xls as it opens it: IV65536 takes 1 GB, a column past IV aborts."""
+        assert far in self._refused(self._xls(row, col), "check_xls")
+
+    def test_an_xls_declaring_a_huge_sheet_is_refused(self):
+        """calamine reserves room for the DIMENSIONS record's extent: 4 billion rows abort the process."""
+        data = self._xls(last_row=4_000_000_000)
+        assert "最远的单元格是 E4000000000" in self._refused(data, "check_xls")
+        assert "工作表范围过大" in self._read_in_child(data)
+
+    def test_a_normal_xls_passes(self):
+        from tuijin.sheets import reading
+
+        for name in ("ledger_sample.xls", "actuals_sample.xls"):
+            reading.check_xls((DATA / name).read_bytes())
+        reading.check_xls(self._xls(60000, 4))  # 60,000 rows × 5 columns
+
+    @pytest.mark.django_db
+    def test_the_upload_page_shows_the_reason_and_keeps_nothing(self, world, unit_importer, client_for):
+        from django.core.files.storage import default_storage
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from tuijin.org.models import Unit
+
+        data = self._far("XFD", 1048576, "absent")
+        self._refused(data)  # without the check, the post below would abort this process
+        before = Unit.objects.count()
+        r = client_for(world.office).post("/exchange/test-units/import/",
+                                          {"file": SimpleUploadedFile("units.xlsx", data)})
+        html = r.content.decode()
+        assert r.status_code == 200 and "工作表范围过大:最远的单元格是 XFD1048576" in html
+        assert "token" not in r.context and "error_token" not in r.context and Unit.objects.count() == before
+        assert not default_storage.exists("imports") or default_storage.listdir("imports") == ([], [])
+
+
+def test_an_xls_that_makes_the_reader_panic_gets_the_message():
+    """calamine panics on some broken .xls files (this one: a bad merged-cells record); pyo3 raises that as a
+    BaseException, which ``except Exception`` would have let through as a server error."""
+    data = (DATA / "broken_panics.xls").read_bytes()
+    with pytest.raises(FileProblem, match="文件不是有效的 Excel 或 CSV 表格"):
+        read_table(data, "台账.xls")

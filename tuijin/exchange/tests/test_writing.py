@@ -128,3 +128,19 @@ def test_sheet_titles_excel_refuses_are_cleaned():
     wb = load_workbook(io.BytesIO(error_workbook(table, result.errors)))
     assert wb.sheetnames[0] == "台账_1__.csv"
     assert load_workbook(io.BytesIO(export_workbook(COLS, [], title="项目/台账:2023"))).sheetnames == ["项目_台账_2023"]
+
+
+def test_workbook_bytes_keeps_formula_text_as_text_whoever_wrote_the_cell():
+    """The one guard at the exit: a cell written without ``safe_text`` is still saved as text, not as a formula."""
+    from openpyxl import Workbook
+
+    from tuijin.core.tests.planting import formula_cells, xlsx_texts
+    from tuijin.sheets.writing import workbook_bytes
+
+    wb = Workbook()
+    wb.active.append(['=HYPERLINK("http://x.example","点我")', "-1+2", "@SUM(A1)", "+1", "钵池街道", 3])
+    wb.create_sheet("二").append(["=1+1"])
+    data = workbook_bytes(wb)
+    assert formula_cells(data) == []
+    assert sorted(xlsx_texts(data)) == sorted(["'=HYPERLINK(\"http://x.example\",\"点我\")", "'-1+2", "'@SUM(A1)",
+                                               "'+1", "钵池街道", "'=1+1"])

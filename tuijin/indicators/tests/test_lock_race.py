@@ -1,10 +1,17 @@
-"""A lock sent at the same moment as a filing never leaves a locked month holding a draft (PostgreSQL).
+"""A month is never locked while holding a draft filed at the same moment (PostgreSQL).
 
-Filing and locking both take the month's period row FOR UPDATE inside their transaction
-(`core.periods.ensure_open` / `period_get(for_update=True)`), so one waits for the other."""
+Filing (`actual_file` → `actual_save` → `core.periods.ensure_open`) and locking (`period_lock` →
+`period_get(for_update=True)`) both take the month's period row FOR UPDATE inside their transaction, so one waits
+for the other. Without that row lock a lock could read the month's filing status (no draft yet), a filing could
+then store its draft and commit, and the lock would write ``locked`` over it: a locked month holding a draft.
+
+Two threads released together almost never hit that window, so the test opens it on purpose: the lock pauses just
+after it has read the filing status and before it writes ``locked``; the filing then runs until it either waits on
+the lock's transaction (the row lock at work) or finishes (no row lock); then the lock goes on."""
 from __future__ import annotations
 
 import threading
+import time
 from decimal import Decimal
 
 import pytest
@@ -13,7 +20,7 @@ from django.db import connection, connections
 
 from tuijin.core.models import FilingPeriod
 from tuijin.core.scope import SYSTEM
-from tuijin.indicators import services
+from tuijin.indicators import selectors, services
 from tuijin.indicators.models import Actual
 
 pytestmark = [
@@ -22,46 +29,90 @@ pytestmark = [
                        "serialised by its IMMEDIATE transactions (see accounts/core concurrency tests)"),
 ]
 
+YEAR, MONTH = 2023, 6
+WAIT = 10  # seconds: the bound of every wait here (each normally takes a fraction of a second)
 
-def _run_together(*jobs):
-    barrier = threading.Barrier(len(jobs))
-    errors = []
 
-    def wrap(job):
+def _backend_pid() -> int:
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_backend_pid()")
+        return cur.fetchone()[0]
+
+
+def _waits_on(pid: int) -> bool:
+    """Whether a session of this database is waiting for a lock held by the backend ``pid``."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND %s = ANY(pg_blocking_pids(pid)))", [pid])
+        return cur.fetchone()[0]
+
+
+def _in_thread(name: str, job, results: dict) -> threading.Thread:
+    def run():
         try:
-            barrier.wait()
-            job()
-        except ValidationError:
-            pass  # a refusal is a fine outcome: the month was locked first, or a draft came first
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
+            results[name] = job()
+        except Exception as exc:  # a refusal (ValidationError) is an outcome; anything else is reported below
+            results[name] = exc
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=wrap, args=(j,)) for j in jobs]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    assert not errors, errors
+    thread = threading.Thread(target=run, name=name, daemon=True)
+    thread.start()
+    return thread
 
 
-def test_lock_and_filing_serialise(world, cat):
+def test_lock_and_filing_serialise(world, cat, monkeypatch):
     rev = cat["general_budget_revenue"]
-    for month in range(1, 13):
-        services.actual_save(member=SYSTEM, unit=world.street1, indicator=rev, year=2023, month=month,
-                             ytd=Decimal(month), approved=True, confirmed=True)
-    for month in range(1, 13):
-        _run_together(
-            lambda m=month: services.period_lock(member=world.office, zone=world.zone_a, year=2023, month=m),
-            lambda m=month: services.actual_save(member=world.staff2, unit=world.street2, indicator=rev, year=2023,
-                                                 month=m, ytd=Decimal("0.5"), confirmed=True),
-        )
-    locked = set(FilingPeriod.objects.filter(zone=world.zone_a, locked=True).values_list("month", flat=True))
-    drafts_in_locked = Actual.objects.filter(zone=world.zone_a, year=2023, month__in=locked,
-                                             state=Actual.State.DRAFT)
-    assert not drafts_in_locked.exists(), list(drafts_in_locked.values_list("month", flat=True))
-    # every month ended one way or the other: locked without the draft, or open with it
-    for month in range(1, 13):
-        has_draft = Actual.objects.filter(month=month, state=Actual.State.DRAFT).exists()
-        assert (month in locked) != has_draft
+    # street 1's figure is approved, so the month can be locked; street 2 files a draft while the lock runs
+    services.actual_save(member=SYSTEM, unit=world.street1, indicator=rev, year=YEAR, month=MONTH,
+                         ytd=Decimal("5"), approved=True, confirmed=True)
+
+    # period_lock imports filing_status when it runs: the lock pauses right after reading it (no draft yet),
+    # holding the month's period row, and before it writes `locked`
+    status_read, go_on, lock_pid = threading.Event(), threading.Event(), []
+    real_filing_status = selectors.filing_status
+
+    def filing_status_then_pause(**kwargs):
+        status = real_filing_status(**kwargs)
+        if threading.current_thread().name == "lock":
+            lock_pid.append(_backend_pid())
+            status_read.set()
+            go_on.wait(WAIT)
+        return status
+
+    monkeypatch.setattr(selectors, "filing_status", filing_status_then_pause)
+
+    results, threads, filing_waited = {}, [], False
+    try:
+        threads.append(_in_thread("lock", lambda: services.period_lock(
+            member=world.office, zone=world.zone_a, year=YEAR, month=MONTH), results))
+        assert status_read.wait(WAIT), f"the lock never read the month's filing status: {results}"
+
+        filing = _in_thread("filing", lambda: services.actual_file(
+            member=world.staff2, unit=world.street2, year=YEAR, month=MONTH,
+            entries=[(rev, Decimal("0.5"), None)], confirmed=True), results)
+        threads.append(filing)
+        # the filing either queues behind the lock's transaction (row lock) or runs to its end (none)
+        deadline = time.monotonic() + WAIT
+        while filing.is_alive() and time.monotonic() < deadline:
+            if _waits_on(lock_pid[0]):
+                filing_waited = True
+                break
+            time.sleep(0.01)
+    finally:
+        go_on.set()  # the lock goes on (and the filing behind it), whatever happened above
+        for t in threads:
+            t.join(WAIT)
+    assert not any(t.is_alive() for t in threads), f"a thread is still running: {results}"
+
+    locked = FilingPeriod.objects.get(zone=world.zone_a, year=YEAR, month=MONTH).locked
+    drafts = Actual.objects.filter(zone=world.zone_a, year=YEAR, month=MONTH, state=Actual.State.DRAFT).count()
+    assert not (locked and drafts), (f"{YEAR}-{MONTH:02d} was locked while holding {drafts} draft(s) filed at the "
+                                     f"same moment; lock: {results['lock']!r}, filing: {results['filing']!r}")
+    # the lock read the month first and held its row: it locks, and the filing (which waited) is refused
+    assert isinstance(results["lock"], services.LockResult), results["lock"]
+    assert isinstance(results["filing"], ValidationError), f"the filing was not refused: {results['filing']!r}"
+    refusal = " ".join(results["filing"].messages)
+    assert f"{YEAR}年{MONTH}月" in refusal and ("已锁定" in refusal or "is locked" in refusal), refusal
+    assert locked and not drafts
+    assert filing_waited, "the filing never waited for the lock's transaction"

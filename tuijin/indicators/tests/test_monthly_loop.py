@@ -313,6 +313,13 @@ class TestOneRuleForEveryWayIn:
         ("ok", {"ytd": "2.5"}, None),
         ("not a number", {"ytd": "abc"}, "不是有效的数字「abc」"),
         ("too big", {"ytd": "1e15"}, "超出允许范围"),
+        ("1e308", {"ytd": "1e308"}, "超出允许范围"),
+        ("-1e308", {"ytd": "-1e308"}, "超出允许范围"),
+        ("1e999999999", {"ytd": "1e999999999"}, "超出允许范围"),  # beyond Decimal's exponent range
+        ("NaN", {"ytd": "NaN"}, "不是有效的数字"),
+        ("Infinity", {"ytd": "Infinity"}, "不是有效的数字"),
+        ("-Infinity", {"ytd": "-inf"}, "不是有效的数字"),
+        ("sNaN", {"ytd": "sNaN"}, "不是有效的数字"),
         ("computed indicator", {"ytd": "90", "indicator": "tax_share"}, "计算"),
         ("another unit", {"ytd": "1", "unit": "street2"}, None),
         ("locked month", {"ytd": "1", "locked": True}, "锁定"),

@@ -147,3 +147,29 @@ class TestApi:
     def test_members_are_not_created_through_the_api(self, world, api_for):
         r = api_for(world.office).post("/api/v1/members/", {"role": "staff"}, format="json")
         assert r.status_code == 405
+
+
+@pytest.mark.django_db
+def test_nobody_changes_their_own_role_scope_or_unit(world, api_for, client_for):
+    """A zone's only office demoting itself would leave nobody to manage its members: another office member or the
+    administrator changes one's role, scope or unit. The same refusal on the API and the members form; one's name,
+    title and phone stay one's own to change, and a form that posts one's role unchanged is accepted."""
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as exc:
+        services.member_update(member=world.office, target=world.office, role="leader")
+    assert "不能修改自己的角色" in str(exc.value)
+    r = api_for(world.office).patch(f"/api/v1/members/{world.office.pk}/", {"role": "staff"}, format="json")
+    assert r.status_code == 400 and "不能修改自己的角色" in r.content.decode(), r.content
+    r = api_for(world.office).patch(f"/api/v1/members/{world.office.pk}/", {"scope": "unit"}, format="json")
+    assert r.status_code == 400, r.content
+    r = api_for(world.office).patch(f"/api/v1/members/{world.office.pk}/", {"unit": world.street1.pk}, format="json")
+    assert r.status_code == 400, r.content
+    me = fresh(world.office)
+    assert (me.role, me.scope, me.unit_id) == ("office", "zone", world.office_unit.pk)
+    r = api_for(world.office).patch(f"/api/v1/members/{world.office.pk}/", {"title": "主任", "role": "office"},
+                                    format="json")
+    assert r.status_code == 200, r.content
+    assert fresh(world.office).title == "主任"
+    services.member_update(member=world.admin, target=world.office, role="leader")  # the administrator may
+    assert fresh(world.office).role == "leader"

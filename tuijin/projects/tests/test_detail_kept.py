@@ -151,3 +151,17 @@ def test_planted_text_stays_text_on_the_kept_page(world, projects, client_for, u
     for _ in range(2):  # rendered, then served as kept
         html = _page(c, url)
         assert planted not in html and "&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_a_history_row_alone_shows_at_once(world, projects, client_for, url):
+    """The change history is read by its own part of the version: a row recorded without the project being saved
+    (a bulk write's history, or any future path that writes one) shows on the next view."""
+    from tuijin.core.changelog import record_bulk, snapshot
+
+    c = client_for(world.office)
+    _page(c, url)
+    p = projects[0]
+    before = snapshot(p)
+    p.owner = "赵六顺"  # in memory only: the history says it changed, the row itself is not saved
+    assert record_bulk([(p, "update", before)]) == 1
+    assert "赵六顺" in _page(c, url)

@@ -22,6 +22,14 @@ CASES = [
     ("negative_investment", {"planned_investment": "-5"}, {"planned_investment"}, False),
     ("unit_outside_scope", {"unit": "street2"}, {"unit"}, True),
     ("code_of_another_units_project", {"code": "P003"}, {"code"}, True),
+    ("huge_investment", {"planned_investment": "1e308"}, {"planned_investment"}, False),
+    ("nan_investment", {"planned_investment": "NaN"}, {"planned_investment"}, False),
+    ("infinite_investment", {"planned_investment": "Infinity"}, {"planned_investment"}, False),
+    ("date_in_year_1", {"signed_actual": "0001-01-01"}, {"signed_actual"}, False),
+    ("date_in_year_9999", {"started_planned": "9999-12-31"}, {"started_planned"}, False),
+    ("longitude_off_the_globe", {"longitude": "200", "latitude": "33.6"}, {"longitude"}, False),
+    ("latitude_off_the_globe", {"longitude": "119.1", "latitude": "-91"}, {"latitude"}, False),
+    ("zero_width_in_name", {"name": "新材料\u200b产业园项目"}, {"name"}, False),
 ]
 HEADER_FIELD = {c.header: c.field for c in ledger_columns()}
 STORED = ["code", "name", "category", "planned_investment", "unit_id", "stage", "sponsor", "sponsor_member_id",
@@ -104,6 +112,18 @@ def test_form_api_and_import_agree(world, projects, client_for, api_for, case, c
         assert stored[0]["sponsor_member_id"] == world.leader.pk
     elif same_message:
         assert messages[0] == messages[1] == messages[2], messages
+
+
+@pytest.mark.django_db
+def test_control_character_in_a_name_is_refused_by_form_and_api(world, projects, client_for, api_for):
+    """An Excel file cannot hold a control character (openpyxl refuses to write one); the form and the API can."""
+    world.leader.full_name = GOOD["sponsor"]
+    world.leader.save()
+    data = dict(GOOD, name="新材料\x07产业园项目")
+    before = Project.objects.count()
+    assert via_form(world, client_for, data)[0] == {"name"}
+    assert via_api(world, api_for, data)[0] == {"name"}
+    assert Project.objects.count() == before
 
 
 @pytest.mark.django_db
@@ -250,3 +270,54 @@ def test_import_checks_every_rows_field_types_even_after_similar_values(world):
     wb.save(buf)
     outcome = run_import(get_importer("projects"), buf.getvalue(), "x.xlsx", zone=world.zone_a, member=SYSTEM)
     assert [(e.row, e.column) for e in outcome.errors] == [(4, "计划总投资(万元)")], outcome.errors
+
+
+@pytest.mark.django_db
+def test_another_zones_campaign_is_refused_by_form_and_api(world, projects, client_for, api_for):
+    """A project is linked to a campaign of its own zone only: another zone's campaign id is refused on every way in,
+    for a new project and for an edit, and nothing is stored."""
+    from tuijin.campaigns.services import campaign_create
+
+    world.leader.full_name = GOOD["sponsor"]
+    world.leader.save()
+    own = campaign_create(member=world.office, zone=world.zone_a, year=2023, theme="项目落地年")
+    foreign = campaign_create(member=world.office_b, zone=world.zone_b, year=2023, theme="工业服务年")
+    before = Project.objects.count()
+    assert via_form(world, client_for, dict(GOOD, campaign=foreign.pk))[0] == {"campaign"}
+    assert via_api(world, api_for, dict(GOOD, campaign=foreign.pk))[0] == {"campaign"}
+    assert Project.objects.count() == before
+    # the service itself, whatever a way in checked before it (the page and the API offer their own zone's only)
+    from django.core.exceptions import ValidationError
+
+    from tuijin.projects import services
+
+    with pytest.raises(ValidationError) as exc:
+        services.project_create(member=world.office, zone=world.zone_a, code="N9", name="新项目", category="industry",
+                                unit=world.street1, campaign=foreign)
+    assert set(exc.value.message_dict) == {"campaign"}
+    p1 = projects[0]
+    with pytest.raises(ValidationError):
+        services.project_update(member=world.office, project=p1, campaign=foreign)
+    r = api_for(world.staff1).patch(f"/api/v1/projects/{p1.pk}/", {"campaign": foreign.pk}, format="json")
+    assert r.status_code == 400 and set(r.json()) == {"campaign"}, r.content
+    r = api_for(world.staff1).patch(f"/api/v1/projects/{p1.pk}/", {"campaign": own.pk}, format="json")
+    assert r.status_code == 200, r.content
+    p1.refresh_from_db()
+    assert p1.campaign_id == own.pk
+
+
+@pytest.mark.django_db
+def test_refusing_a_sponsor_does_not_name_a_member_outside_the_callers_scope(world, projects, api_for):
+    """A street names another unit's member as sponsor leader: refused without saying who the id is (members outside
+    one's scope are not readable); its own unit's member is named, as the street reads it anyway."""
+    world.staff2.full_name = "周宁"
+    world.staff2.save()
+    world.staff1.full_name = "陈静"
+    world.staff1.save()
+    p1 = projects[0]
+    r = api_for(world.staff1).patch(f"/api/v1/projects/{p1.pk}/", {"sponsor_member": world.staff2.pk}, format="json")
+    assert r.status_code == 400 and "周宁" not in r.content.decode() and "sponsor_member" in r.json(), r.content
+    r = api_for(world.staff1).patch(f"/api/v1/projects/{p1.pk}/", {"sponsor_member": world.staff1.pk}, format="json")
+    assert r.status_code == 400 and "陈静" in r.content.decode(), r.content
+    p1.refresh_from_db()
+    assert p1.sponsor_member_id is None

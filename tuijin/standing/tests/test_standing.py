@@ -399,7 +399,10 @@ def test_api(jiaxing_world, api_for):
     mine = api_for(w.office).get("/api/v1/published-results/", {"year": "2022", "limit": 500}).json()["results"]
     theirs = api_for(w.office_b).get("/api/v1/published-results/", {"year": "2022", "limit": 500}).json()["results"]
     assert len(mine) == len(theirs) + 1
-    assert api_for(w.office).get("/api/v1/standing/", {"year": "abc"}).status_code == 200
+    for year in ("abc", "²²²²", "1999"):  # a malformed year answers 400 naming it (docs/security.md, "Parameters")
+        r = api_for(w.office).get("/api/v1/standing/", {"year": year})
+        assert r.status_code == 400 and list(r.json()) == ["year"]
+        assert api_for(w.office).get("/api/v1/published-results/", {"year": year}).status_code == 400
     assert api_for(w.office).get("/api/v1/standing.json", {"year": "2021"}).json()["results"][0]["rank"] == 19
 
 

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from tuijin.core.context import Actor, acting_as
 from tuijin.core.models import Zone
+from tuijin.core.params import parse_int
 from tuijin.core.scope import SYSTEM
 
 
@@ -36,9 +37,9 @@ class Command(BaseCommand):
             raise CommandError(f"未知的开发区代码「{zone}」")
         year_value = None
         if year is not None:
-            if not (year.isdigit() and 1990 <= int(year) <= 2100):
+            year_value = parse_int(year, 1990, 2100)
+            if year_value is None:
                 raise CommandError(f"年度应为1990—2100之间的四位数字,而不是「{year}」")
-            year_value = int(year)
         rows = zone_results(member=SYSTEM, zone=zone_obj, year=year_value)
         if format == "json":
             text = json.dumps(standing_json(zone=zone_obj, year=year_value, rows=rows), ensure_ascii=False, indent=1)
