@@ -64,7 +64,22 @@ def planted(world, settings, tmp_path) -> Planted:
     p.enterprises = _plant_enterprises(world, p) if apps.is_installed("tuijin.enterprises") else []
     p.leads = _plant_leads(world, p) if apps.is_installed("tuijin.promotion") else []
     _plant_claims_and_incidents(world)
+    _plant_standing(world, p)
     return p
+
+
+def _plant_standing(world, p: Planted) -> None:
+    """对标: a published result recorded by hand (its evaluation's title and issuer, its list's item and group, the
+    tier and source) and the zone's goal, planted."""
+    from tuijin.standing import services as standing
+
+    year = p.periods[0][0]
+    p.texts["对标评价"], p.texts["来源"], p.texts["对标目标"] = tagged("对标评价"), tagged("来源", P2), tagged("对标目标")
+    standing.result_record(member=world.office, zone=world.zone_a, issuer=tagged("发"), level="province",
+                           title=p.texts["对标评价"], year=year, item=GROUP, group="=1+1", rank=3, of=20,
+                           tier=GROUP, source=p.texts["来源"])
+    standing.goal_set(member=world.office, zone=world.zone_a, level="province", kind="rank",
+                      label=p.texts["对标目标"], target_rank=5)
 
 
 def _plant_leads(world, p: Planted) -> list:
@@ -414,6 +429,8 @@ def test_every_page_shows_planted_text_as_text(role, world, planted):
         must |= {"企业名", "公司", "培育", "走访", "企业诉求", "评价"}
     if getattr(planted, "leads", None) and role == "office":
         must |= {"线索", "投资方", "洽谈", "放弃", "到位"}
+    if role == "office":
+        must |= {"对标评价", "来源", "对标目标"}
     assert must <= set(shown), f"not shown as text anywhere: {sorted(must - set(shown))}"
 
 
@@ -497,6 +514,22 @@ def test_generated_files_keep_planted_text_literal(world, planted):
         assert planted.texts[label] in joined, label
     assert "'" + FORMULA in texts  # the formula guard: the name is shown, never run
     assert not any(t == FORMULA for t in texts)
+
+
+@pytest.mark.django_db
+def test_every_list_export_keeps_planted_text_literal(world, planted):
+    """Every page that answers ``?format=xlsx`` with a workbook (the lists' exports): no cell a spreadsheet would run,
+    the planted names in them as typed."""
+    audit = Audit(world.office)
+    for route in PAGE_ROUTES:
+        if not route.kwargs:
+            audit.get("/" + route.template, {"format": "xlsx"})
+    audit.assert_clean()
+    books = {url: data for url, (kind, data) in audit.files.items() if "spreadsheetml" in kind}
+    assert len(books) >= 6, sorted(books)  # the ledger, lagging list, inbox, members, enterprises, leads …
+    joined = "\n".join(text for data in books.values() for text in xlsx_texts(data))
+    for label in ("钵池", "项目", "督办", "线索"):
+        assert planted.texts[label] in joined, label
 
 
 @pytest.mark.django_db
