@@ -210,7 +210,7 @@ def _version_tables(run) -> set[str]:
     """The tables whose data versions (``core.cache.table_version``) ``run`` reads."""
     with CaptureQueriesContext(connection) as queries:
         run()
-    return {t for q in queries.captured_queries if 'MAX("updated"), COUNT(*)' in q["sql"]
+    return {t for q in queries.captured_queries if 'MAX("updated") AS TEXT), COUNT(*)' in q["sql"]
             for t in re.findall(r'FROM "(\w+)"', q["sql"])}
 
 
