@@ -218,9 +218,8 @@ def run_robustness(*, member, run: Run, samples: int = 1000, seed: int = 0) -> R
 
 
 def _robustness_args(samples, seed) -> tuple[int, int]:
-    if isinstance(samples, bool) or not isinstance(samples, int) or not 1 <= samples <= SAMPLES_MAX:
-        raise ValidationError(_("Choose between 1 and 20000 samples."))
-    return samples, to_int(seed, field="seed", label=_("seed"), lo=0, hi=SEED_MAX)
+    return (to_int(samples, field="samples", label=_("samples"), lo=1, hi=SAMPLES_MAX),
+            to_int(seed, field="seed", label=_("seed"), lo=0, hi=SEED_MAX))
 
 
 def run_robustness_start(*, member, run: Run, samples: int = 1000, seed: int = 0):

@@ -103,8 +103,8 @@ def run_detail(request, pk):
                 services.run_publish(member=member, run=run)
             elif request.POST.get("action") == "robustness":
                 services.run_robustness_start(member=member, run=run,
-                                              samples=parse_int(request.POST.get("samples") or 1000),
-                                              seed=request.POST.get("seed") or 1)
+                                              samples=request.POST.get("samples") or 1000,
+                                              seed=request.POST.get("seed") or 1)  # the service checks both
             elif request.POST.get("action") == "commend":
                 awards = {}
                 for line in request.POST.get("awards", "").splitlines():

@@ -53,6 +53,11 @@ def _bounded(lo, hi, **extra):
     return {"type": "integer", "minimum": lo, "maximum": hi, **extra}
 
 
+# What the schema says of an id or a year read by a form of one's own (``api_params``)
+ID_SCHEMA = _bounded(1, ID_MAX, format="int64")
+YEAR_SCHEMA = _bounded(YEAR_MIN, YEAR_MAX)
+
+
 # ---- one value read by hand (a posted id, a checkbox list of ids, a year) ------------------------------------------
 
 def parse_int(value, lo: int = 0, hi: int = ID_MAX) -> int | None:
@@ -135,14 +140,14 @@ class TextParamField(forms.CharField):
 
 # ---- filters for FilterSets (pages and API); the schema states their bounds --------------------------------------
 
-@extend_schema_field(_bounded(1, ID_MAX, format="int64"))
+@extend_schema_field(ID_SCHEMA)
 class IdFilter(django_filters.NumberFilter):
     """Records whose ``field_name`` (a foreign key's ``…_id``) is this id."""
 
     field_class = IdField
 
 
-@extend_schema_field(_bounded(YEAR_MIN, YEAR_MAX))
+@extend_schema_field(YEAR_SCHEMA)
 class YearFilter(django_filters.NumberFilter):
     field_class = YearField
 

@@ -10,8 +10,7 @@ from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 
 from tuijin.core.api import RawDecimalField, RawIntegerField, RawTextField, ScopedModelViewSet
-from tuijin.core.params import ID_MAX, IdField, YearField, api_params
-from tuijin.core.periods import YEAR_MAX, YEAR_MIN
+from tuijin.core.params import ID_SCHEMA, YEAR_SCHEMA, IdField, YearField, api_params
 from tuijin.enterprises import selectors, services
 from tuijin.enterprises.models import Enterprise, EnterpriseVisit, EnterpriseYear
 from tuijin.org.models import Unit
@@ -97,9 +96,9 @@ class EnterpriseViewSet(ScopedModelViewSet):
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     @extend_schema(parameters=[
-        OpenApiParameter("q", str), OpenApiParameter("unit", {"type": "integer", "minimum": 1, "maximum": ID_MAX}),
+        OpenApiParameter("q", str), OpenApiParameter("unit", ID_SCHEMA),
         OpenApiParameter("above_scale", bool),
-        OpenApiParameter("year", {"type": "integer", "minimum": YEAR_MIN, "maximum": YEAR_MAX}),
+        OpenApiParameter("year", YEAR_SCHEMA),
         OpenApiParameter("min_revenue", OpenApiTypes.DECIMAL)])
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)

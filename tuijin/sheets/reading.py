@@ -11,6 +11,7 @@ import struct
 import unicodedata
 import zipfile
 from collections.abc import Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from operator import itemgetter
 from xml.etree import ElementTree
@@ -449,18 +450,24 @@ def check_xls(data: bytes) -> None:
         raise FileProblem(f"工作簿过大:各工作表的范围合计超过 {MAX_CELLS} 个单元格,请只保留要导入的工作表")
 
 
-def _broken(exc: BaseException) -> bool:
-    """Whether calamine gave up on the file: its own error types, or a panic on some broken files (pyo3's
-    PanicException derives from BaseException, so ``except Exception`` would let it through as a server error)."""
-    return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"
+@contextmanager
+def _calamine_reads(kind: str):
+    """calamine's failures as the file's problem: its own error types, and the panic some broken files cause (pyo3's
+    PanicException derives from BaseException, which ``except Exception`` would let through as a server error)."""
+    try:
+        yield
+    except BaseException as exc:
+        if not (isinstance(exc, Exception) or type(exc).__name__ == "PanicException"):
+            raise  # KeyboardInterrupt, SystemExit, a generator closed early
+        hint = "(若文件设置了打开密码,请先取消密码)" if kind == "xls" else ""
+        raise FileProblem(f"{NOT_A_TABLE},无法读取{hint}") from exc
 
 
 def _workbook_grid(data: bytes, kind: str):
     """(sheet name, iterator of rows from A1, merged ranges, bad cells) of the first visible worksheet."""
     import python_calamine
 
-    hint = "(若文件设置了打开密码,请先取消密码)" if kind == "xls" else ""
-    try:
+    with _calamine_reads(kind):
         wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         visible = [m.name for m in wb.sheets_metadata
                    if str(m.typ).endswith("WorkSheet") and str(m.visible).endswith(".Visible")]
@@ -469,21 +476,13 @@ def _workbook_grid(data: bytes, kind: str):
         merged = [(r1 + 1, c1 + 1, r2 + 1, c2 + 1) for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or [])]
         start_col = sheet.start[1] if sheet.start else 0
         rows = sheet.iter_rows()  # rows from row 1; columns from the first used column
-    except BaseException as exc:
-        if not _broken(exc):
-            raise
-        raise FileProblem(f"{NOT_A_TABLE},无法读取{hint}") from exc
     bad = _xlsx_bad_cells(data, name) if kind == "xlsx" else {}
     pad = [""] * start_col
 
     def grid():
-        try:
+        with _calamine_reads(kind):
             for row in rows:
                 yield pad + row if start_col else row
-        except BaseException as exc:
-            if not _broken(exc):
-                raise
-            raise FileProblem(f"{NOT_A_TABLE},无法读取{hint}") from exc
 
     return name, grid(), merged, bad
 

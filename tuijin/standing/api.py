@@ -7,8 +7,7 @@ from rest_framework.response import Response
 
 from tuijin.core.api import ScopedReadOnlyViewSet
 from tuijin.core.context import replace_actor
-from tuijin.core.params import YearField, api_params
-from tuijin.core.periods import YEAR_MAX, YEAR_MIN
+from tuijin.core.params import YEAR_SCHEMA, YearField, api_params
 from tuijin.core.permissions import member_of
 from tuijin.standing.models import Result
 from tuijin.standing.selectors import standing_json, zone_results
@@ -83,7 +82,7 @@ class StandingViewSet(viewsets.ViewSet):
         replace_actor(user_id=request.user.pk, username=request.user.get_username(), source="api")
         request.member = member_of(request)
 
-    @extend_schema(parameters=[OpenApiParameter("year", {"type": "integer", "minimum": YEAR_MIN, "maximum": YEAR_MAX},
+    @extend_schema(parameters=[OpenApiParameter("year", YEAR_SCHEMA,
                                                 description="evaluation year (YYYY)")],
                    responses=StandingSerializer)
     def list(self, request, *args, **kwargs):
